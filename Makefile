@@ -1,0 +1,36 @@
+# denorm — PGXS build. `make`, `make install`, `make installcheck` as usual;
+# `make test` runs every suite on a throwaway cluster, `make demo` shows the
+# product working (see README.md).
+
+EXTENSION   = denorm
+MODULE_big  = denorm
+OBJS        = src/denorm.o src/catalog.o src/definition.o src/sqlgen.o \
+              src/keyset.o src/lock.o src/isolation.o src/engine.o \
+              src/guard.o src/trigger.o src/maintain_row.o \
+              src/maintain_column.o src/register.o src/admin.o
+DATA        = $(wildcard denorm--*.sql)
+PGFILEDESC  = "denorm - projections maintained in-transaction"
+
+REGRESS      = $(basename $(notdir $(wildcard sql/*.sql)))
+REGRESS_OPTS = --inputdir=. --load-extension=denorm
+ISOLATION    = $(basename $(notdir $(wildcard specs/*.spec)))
+ISOLATION_OPTS = --inputdir=.
+
+PG_CPPFLAGS = -I$(srcdir)/src
+PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
+
+PG_CONFIG ?= $(shell command -v /usr/lib/postgresql/15/bin/pg_config || command -v pg_config)
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+# No LLVM bitcode: it would need clang at build time and buys nothing here.
+override with_llvm = no
+ifneq ($(PGXS),)
+include $(PGXS)
+endif
+
+.PHONY: test demo bench
+test:
+	scripts/test.sh
+demo:
+	scripts/demo.sh
+bench:
+	bench/run.sh

@@ -1,0 +1,192 @@
+\echo Use "CREATE EXTENSION denorm" to load this file. \quit
+
+-- denorm 0.1: catalog, registration API, trigger entry points, rebuild /
+-- audit / repair. See doc/design.md for how the pieces fit together.
+
+-- Definitions of projections live here as views, one per projection
+-- (denorm_def.<projection>). They are ordinary views owned by whoever
+-- registered the projection; pg_dump dumps them with the user's objects.
+CREATE SCHEMA denorm_def;
+COMMENT ON SCHEMA denorm_def IS 'denorm: one view per projection holding its definition';
+GRANT USAGE ON SCHEMA denorm_def TO PUBLIC;
+
+CREATE TABLE @extschema@.projection (
+    name            text PRIMARY KEY
+                    CHECK (name OPERATOR(pg_catalog.~) '^[a-z_][a-z0-9_]{0,39}$'),
+    kind            text NOT NULL CHECK (kind IN ('row', 'column')),
+    source          pg_catalog.regclass NOT NULL,
+    target          pg_catalog.regclass NOT NULL,
+    definition      pg_catalog.regclass NOT NULL UNIQUE,
+    type_column     name,
+    key_column      name,
+    row_key         name[] NOT NULL DEFAULT '{}',
+    on_stale_write  text NOT NULL DEFAULT 'error'
+                    CHECK (on_stale_write IN ('error', 'keep')),
+    owner           pg_catalog.regrole NOT NULL,
+    created_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CHECK ((kind = 'row') = (type_column IS NOT NULL AND key_column IS NOT NULL))
+);
+COMMENT ON TABLE @extschema@.projection IS
+    'denorm: registered projections (one row each); write it only through create_*_projection / drop_projection';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.projection', '');
+
+CREATE TABLE @extschema@.invariant (
+    name        text PRIMARY KEY
+                CHECK (name OPERATOR(pg_catalog.~) '^[a-z_][a-z0-9_]{0,39}$'),
+    definition  pg_catalog.regclass NOT NULL UNIQUE,
+    owner       pg_catalog.regrole NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE @extschema@.invariant IS
+    'denorm: invariants checked by audit; each is a view whose rows are violations';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.invariant', '');
+
+REVOKE ALL ON @extschema@.projection, @extschema@.invariant FROM PUBLIC;
+GRANT SELECT ON @extschema@.projection, @extschema@.invariant TO PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Trigger entry points. Both check how they were called (39P01) and take the
+-- projection name as their only argument.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.maintain() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'denorm_maintain' LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.maintain() IS
+    'denorm: AFTER ... FOR EACH STATEMENT trigger that maintains the projection named by its argument';
+
+CREATE FUNCTION @extschema@.guard() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'denorm_guard' LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.guard() IS
+    'denorm: BEFORE trigger that refuses direct writes to what the projection named by its argument owns';
+
+-- ---------------------------------------------------------------------------
+-- Registration.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.create_row_projection(
+        name            text,
+        target          pg_catalog.regclass,
+        query           text,
+        type_column     name DEFAULT 'canonical_type',
+        key_column      name DEFAULT 'canonical_pk',
+        row_key         name[] DEFAULT '{}',
+        create_triggers boolean DEFAULT true)
+    RETURNS void
+    AS 'MODULE_PATHNAME', 'denorm_create_row_projection' LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.create_row_projection(text, pg_catalog.regclass, text, name, name, name[], boolean) IS
+    'denorm: register a projection that owns whole rows of target, one or more per source row';
+
+CREATE FUNCTION @extschema@.create_column_projection(
+        name            text,
+        target          pg_catalog.regclass,
+        query           text,
+        on_stale_write  text DEFAULT 'error',
+        create_triggers boolean DEFAULT true)
+    RETURNS void
+    AS 'MODULE_PATHNAME', 'denorm_create_column_projection' LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.create_column_projection(text, pg_catalog.regclass, text, text, boolean) IS
+    'denorm: register a projection that owns aggregate columns of target rows, keyed by the query''s GROUP BY';
+
+CREATE FUNCTION @extschema@.drop_projection(name text, if_exists boolean DEFAULT false)
+    RETURNS void
+    AS 'MODULE_PATHNAME', 'denorm_drop_projection' LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.drop_projection(text, boolean) IS
+    'denorm: unregister a projection, dropping its triggers and definition view (target rows are kept)';
+
+CREATE FUNCTION @extschema@.trigger_ddl(name text)
+    RETURNS SETOF text
+    AS 'MODULE_PATHNAME', 'denorm_trigger_ddl' LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION @extschema@.trigger_ddl(text) IS
+    'denorm: the CREATE TRIGGER statements that make a projection work, for declaring them by hand';
+
+CREATE FUNCTION @extschema@.create_invariant(name text, query text)
+    RETURNS void
+    AS 'MODULE_PATHNAME', 'denorm_create_invariant' LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.create_invariant(text, text) IS
+    'denorm: register a query whose rows are violations of a rule (e.g. unbalanced journal entries); audit reports them';
+
+CREATE FUNCTION @extschema@.drop_invariant(name text, if_exists boolean DEFAULT false)
+    RETURNS void
+    AS 'MODULE_PATHNAME', 'denorm_drop_invariant' LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.drop_invariant(text, boolean) IS
+    'denorm: unregister an invariant and drop its view';
+
+-- ---------------------------------------------------------------------------
+-- Rebuild, audit, repair.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.rebuild(name text)
+    RETURNS bigint
+    AS 'MODULE_PATHNAME', 'denorm_rebuild' LANGUAGE C STRICT
+    SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.rebuild(text) IS
+    'denorm: make the whole projection equal to its definition; returns rows written';
+
+CREATE FUNCTION @extschema@.rebuild(name text, key anyelement)
+    RETURNS bigint
+    AS 'MODULE_PATHNAME', 'denorm_rebuild_key' LANGUAGE C STRICT
+    SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.rebuild(text, anyelement) IS
+    'denorm: make one key of the projection equal to its definition; returns rows written';
+
+CREATE FUNCTION @extschema@.audit(name text DEFAULT NULL)
+    RETURNS TABLE (projection text, key text, problem text, expected jsonb, actual jsonb)
+    AS 'MODULE_PATHNAME', 'denorm_audit' LANGUAGE C
+    SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.audit(text) IS
+    'denorm: one row per drifted key (missing, extra, different) or invariant violation, from one snapshot; read-only';
+
+CREATE FUNCTION @extschema@.repair(name text DEFAULT NULL)
+    RETURNS bigint
+    AS 'MODULE_PATHNAME', 'denorm_repair' LANGUAGE C
+    SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.repair(text) IS
+    'denorm: rebuild exactly the keys audit reports as drifted; returns how many keys were repaired';
+
+-- ---------------------------------------------------------------------------
+-- Locks.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.lock_key(name text, key anyelement)
+    RETURNS void
+    AS 'MODULE_PATHNAME', 'denorm_lock_key' LANGUAGE C STRICT;
+COMMENT ON FUNCTION @extschema@.lock_key(text, anyelement) IS
+    'denorm: take, until the end of the transaction, the lock maintenance of this key of the projection takes';
+
+CREATE FUNCTION @extschema@.key_lock_tag(name text, key anyelement,
+        OUT classid oid, OUT objid oid, OUT objsubid integer)
+    AS 'MODULE_PATHNAME', 'denorm_key_lock_tag' LANGUAGE C STRICT STABLE;
+COMMENT ON FUNCTION @extschema@.key_lock_tag(text, anyelement) IS
+    'denorm: the pg_locks fields (locktype advisory) of the lock denorm takes for this key';
+
+-- ---------------------------------------------------------------------------
+-- Introspection.
+-- ---------------------------------------------------------------------------
+
+CREATE VIEW @extschema@.projections AS
+SELECT p.name, p.kind, p.source, p.target, p.definition,
+       p.type_column, p.key_column, p.row_key, p.on_stale_write, p.owner,
+       (SELECT pg_catalog.count(*) FROM pg_catalog.pg_trigger t
+         WHERE t.tgfoid IN ('@extschema@.maintain()'::pg_catalog.regprocedure,
+                            '@extschema@.guard()'::pg_catalog.regprocedure)
+           AND t.tgnargs = 1
+           AND pg_catalog.convert_from(pg_catalog.substring(t.tgargs, 1,
+                   pg_catalog.length(t.tgargs) - 1), 'SQL_ASCII') = p.name
+       ) AS triggers,
+       p.created_at
+  FROM @extschema@.projection p;
+COMMENT ON VIEW @extschema@.projections IS 'denorm: registered projections and how many triggers serve each';
+GRANT SELECT ON @extschema@.projections TO PUBLIC;
+
+-- Admin functions: not for PUBLIC. Owners of tables grant them as needed.
+REVOKE ALL ON FUNCTION
+    @extschema@.create_row_projection(text, pg_catalog.regclass, text, name, name, name[], boolean),
+    @extschema@.create_column_projection(text, pg_catalog.regclass, text, text, boolean),
+    @extschema@.drop_projection(text, boolean),
+    @extschema@.create_invariant(text, text),
+    @extschema@.drop_invariant(text, boolean),
+    @extschema@.rebuild(text),
+    @extschema@.rebuild(text, anyelement),
+    @extschema@.repair(text),
+    @extschema@.lock_key(text, anyelement)
+  FROM PUBLIC;

@@ -1,0 +1,309 @@
+/*
+ * denorm.h — types shared by denorm's C files, and their externs grouped by
+ * the file that defines them. doc/design.md explains how the pieces fit.
+ */
+#ifndef DENORM_H
+#define DENORM_H
+
+#include "postgres.h"
+
+#include "access/attnum.h"
+#include "access/tupdesc.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "nodes/bitmapset.h"
+#include "nodes/parsenodes.h"
+#include "storage/lock.h"
+#include "utils/tuplestore.h"
+
+#define DENORM_MAX_KEY_COLS		8	/* columns in a key, group or lookup key */
+#define DENORM_SMALL_STATEMENT	64	/* rows up to which plans are cached */
+
+/* Names of the ephemeral relations maintenance statements read. */
+#define ENR_NEW		"denorm_new"
+#define ENR_OLD		"denorm_old"
+#define ENR_KEYS	"denorm_keys"
+
+typedef enum DenormKind
+{
+	DENORM_ROW,
+	DENORM_COLUMN
+} DenormKind;
+
+/*
+ * A key read out of some relation's rows: which attributes, of which types,
+ * and how to hash and compare them.
+ */
+typedef struct KeyDesc
+{
+	int			natts;
+	AttrNumber	attnums[DENORM_MAX_KEY_COLS];	/* in the relation read */
+	Oid			types[DENORM_MAX_KEY_COLS];
+	int32		typmods[DENORM_MAX_KEY_COLS];
+	Oid			collations[DENORM_MAX_KEY_COLS];
+	int16		typlens[DENORM_MAX_KEY_COLS];
+	bool		typbyvals[DENORM_MAX_KEY_COLS];
+	FmgrInfo	hashfns[DENORM_MAX_KEY_COLS];
+} KeyDesc;
+
+/* Statement kinds of a row projection; one prepared plan each. */
+typedef enum RowPlan
+{
+	RP_INSERT,					/* INSERT ... Def(denorm_new) */
+	RP_DELETE,					/* DELETE keys of denorm_old */
+	RP_UPDATE_SIMPLE,			/* UPDATE ... FROM Def(denorm_new), 1:1 */
+	RP_APPLY_NEW,				/* 3-CTE apply over Def(denorm_new) */
+	RP_APPLY_KEYS,				/* 3-CTE apply over Def(source) for denorm_keys */
+	RP_TRUNCATE,				/* DELETE all rows of the projection */
+	RP_REBUILD,					/* 3-CTE apply over Def(source), all keys */
+	RP_AUDIT,					/* drift report */
+	RP_AUDIT_KEYS,				/* drifted keys only, for repair */
+	RP_NPLANS
+} RowPlan;
+
+/* Statement kinds of a column projection. */
+typedef enum ColPlan
+{
+	CP_DELTA_INS,
+	CP_DELTA_DEL,
+	CP_DELTA_UPD,
+	CP_LOCK_KEYS,				/* lock target rows of denorm_keys, sorted */
+	CP_RECOMPUTE_KEYS,			/* recompute groups of denorm_keys */
+	CP_RECOMPUTE_TARGET_NEW,	/* recompute groups of new target rows */
+	CP_CHECK_KEYS,				/* ctids of group members (RR check) */
+	CP_TRUNCATE,
+	CP_REBUILD,
+	CP_AUDIT,
+	CP_AUDIT_KEYS,
+	CP_NPLANS
+} ColPlan;
+
+#define DENORM_NPLANS ((int) RP_NPLANS > (int) CP_NPLANS ? (int) RP_NPLANS : (int) CP_NPLANS)
+
+/* A table a row projection reads besides its source. */
+typedef struct DenormLookup
+{
+	Oid			relid;
+	int			rtindex;		/* in the definition's query */
+	KeyDesc		src_key;		/* source columns holding the lookup key */
+	KeyDesc		dep_key;		/* the lookup's unique key columns */
+	Bitmapset  *used_attrs;		/* lookup columns read, FirstLowInvalid-offset */
+	char	   *sql_map;		/* dep keys (denorm_keys) -> source keys */
+	char	   *sql_read_new;	/* ctids of lookup rows denorm_new reads */
+	char	   *sql_read_keys;	/* ctids of source rows mapped (RR check) */
+	SPIPlanPtr	plan_map;
+	SPIPlanPtr	plan_read_new;
+	SPIPlanPtr	plan_read_keys;
+} DenormLookup;
+
+/* How a column projection maintains one owned column. */
+typedef enum AggMethod
+{
+	AGG_DELTA_SUM,				/* sum of an exact type: add contributions */
+	AGG_DELTA_COUNT,			/* count: add +1/-1 per (non-null) row */
+	AGG_RECOMPUTE				/* anything else: recompute the group */
+} AggMethod;
+
+typedef struct DenormAggColumn
+{
+	char	   *name;			/* target column */
+	AttrNumber	target_attnum;
+	Oid			type;
+	int32		typmod;
+	AggMethod	method;
+	bool		empty_is_zero;	/* sum/count: empty group is 0, else NULL */
+	Datum		empty_value;	/* in the target column's type */
+	bool		empty_isnull;
+	FmgrInfo	eqfn;			/* equality of the target type, for the guard */
+	bool		has_eqfn;
+	char	   *contribution_sql;	/* delta: per-row contribution, alias s */
+	char	   *aggregate_sql;	/* recompute: the aggregate over alias s */
+} DenormAggColumn;
+
+/*
+ * Everything a backend needs to maintain one projection, derived from the
+ * catalog row, the definition view and the target. Lives in its own memory
+ * context under CacheMemoryContext; dropped on relcache invalidation of any
+ * relation in relids.
+ */
+typedef struct DenormSpec
+{
+	char		name[NAMEDATALEN];	/* hash key: the projection's name */
+	bool		valid;			/* false once an invalidation arrived */
+	int			in_use;			/* maintenance calls running on it */
+	MemoryContext cxt;
+
+	DenormKind	kind;
+	Oid			source;
+	int			source_rti;		/* the source's range table index in the view query */
+	Oid			target;
+	Oid			view;
+	Oid			owner;
+	Oid		   *relids;			/* every relation the spec depends on */
+	int			nrelids;
+
+	char	   *source_sql;		/* quoted, qualified names */
+	char	   *target_sql;
+
+	/* The source key (row) or the group key (column), in source attnums. */
+	KeyDesc		src_key;
+	Bitmapset  *src_used;		/* source columns the definition reads */
+
+	/* Row projections. */
+	char	   *type_column;
+	char	   *key_column;
+	char	   *type_value;		/* the constant, as text */
+	List	   *row_key;		/* extra identity column names (fan-out) */
+	bool		one_to_one;		/* every source row yields exactly one row */
+	int			nlookups;
+	DenormLookup *lookups;
+
+	/* Column projections. */
+	KeyDesc		tgt_key;		/* target key columns (same order as src_key) */
+	int			naggs;
+	DenormAggColumn *aggs;
+	bool		recompute;		/* some column needs a group recompute */
+	bool		has_fk;			/* validated FK source group -> target key */
+	bool		keep_stale;		/* on_stale_write = 'keep' */
+
+	char	   *sql[DENORM_NPLANS];
+	SPIPlanPtr	plans[DENORM_NPLANS];
+} DenormSpec;
+
+/* A set of distinct keys collected from rows, with their lock hashes. */
+typedef struct KeySet
+{
+	const KeyDesc *desc;
+	int			nkeys;
+	int			maxkeys;
+	Datum	   *values;			/* nkeys * desc->natts */
+	bool	   *nulls;
+	uint32	   *hashes;
+	bool		sorted;
+} KeySet;
+
+/* What a trigger call has to work with, once checked. */
+typedef struct MaintainCall
+{
+	DenormSpec *spec;
+	Relation	rel;			/* the firing relation */
+	TriggerEvent event;
+	Tuplestorestate *old_rows;
+	Tuplestorestate *new_rows;
+	const Bitmapset *updated_cols;
+} MaintainCall;
+
+/* denorm.c */
+extern int	denorm_lock_escalation_threshold;
+extern int	denorm_lock_timeout;
+extern bool denorm_allow_direct_writes;
+extern void _PG_init(void);
+
+/* catalog.c */
+extern DenormSpec *spec_lookup(const char *name, bool missing_ok);
+extern void spec_release(DenormSpec *spec);
+extern void spec_invalidate_relation(Oid relid);
+extern void spec_invalidate_all(void);
+extern List *spec_all_names(void);
+extern Oid	denorm_catalog_relid(void);
+extern Oid	denorm_extension_owner(void);
+
+/* definition.c */
+extern void definition_analyze(DenormSpec *spec, Query *query,
+							   bool registering);
+extern Query *definition_query(Oid viewid);
+
+/* sqlgen.c */
+extern void sqlgen_row(DenormSpec *spec, Query *query);
+extern void sqlgen_column(DenormSpec *spec, Query *query);
+extern char *sqlgen_type_name(Oid type, int32 typmod);
+extern char *sqlgen_eq_operator(Oid type);
+
+/* keyset.c */
+extern KeySet *keyset_create(const KeyDesc *desc, int expected);
+extern void keyset_add(KeySet *ks, Datum *values, bool *nulls);
+extern void keyset_add_from_slot(KeySet *ks, TupleTableSlot *slot);
+extern void keyset_finish(KeySet *ks);
+extern Tuplestorestate *keyset_tuplestore(KeySet *ks, TupleDesc *tupdesc);
+extern TupleDesc keyset_tupdesc(const KeyDesc *desc);
+extern char *keyset_key_text(const KeyDesc *desc, Datum *values, bool *nulls);
+extern void keydesc_init(KeyDesc *desc, Relation rel, int natts,
+						 const AttrNumber *attnums);
+extern uint32 keydesc_hash(const KeyDesc *desc, Datum *values, bool *nulls);
+extern int64 transition_count(Tuplestorestate *ts);
+extern void transition_filter_changed(Relation rel,
+									  Tuplestorestate *old_rows,
+									  Tuplestorestate *new_rows,
+									  const Bitmapset *used_attrs,
+									  const KeyDesc *key,
+									  Tuplestorestate **old_out,
+									  Tuplestorestate **new_out,
+									  int64 *nchanged,
+									  bool *key_changed);
+extern void transition_collect_keys(Relation rel, Tuplestorestate *ts,
+									KeySet *ks);
+extern bool bitmap_overlap_attrs(const Bitmapset *updated_cols,
+								 const Bitmapset *used);
+
+/* lock.c */
+typedef enum KeyLockMode
+{
+	KEYLOCK_SHARE,
+	KEYLOCK_EXCLUSIVE
+} KeyLockMode;
+typedef struct LockRequest
+{
+	Oid			relid;			/* lock space */
+	KeyLockMode mode;
+	KeySet	   *keys;			/* NULL: the coarse lock itself */
+	bool		intention_only; /* just the coarse lock's intention mode */
+	int			phase;			/* lower phases are locked first */
+} LockRequest;
+extern void lock_acquire_all(DenormSpec *spec, LockRequest *reqs, int nreqs);
+extern void lock_coarse(DenormSpec *spec, Oid relid, KeyLockMode mode);
+extern void lock_set_tag(LOCKTAG *tag, Oid relid, uint32 hash, bool coarse);
+extern void lock_reset_xact(void);
+
+/* isolation.c */
+extern bool isolation_needs_check(void);
+extern void isolation_check_reads(DenormSpec *spec, SPIPlanPtr plan,
+								  const char *what);
+
+/* engine.c */
+typedef struct EngineState
+{
+	DenormSpec *spec;
+	Oid			save_userid;
+	int			save_sec_context;
+	int			guc_nestlevel;
+	bool		connected;
+	bool		pushed;
+} EngineState;
+extern void engine_begin(EngineState *es, DenormSpec *spec);
+extern void engine_end(EngineState *es);
+extern void engine_abort_cleanup(EngineState *es);
+extern void engine_register(const char *name, Oid reliddesc, TupleDesc tupdesc,
+							Tuplestorestate *ts);
+extern SPIPlanPtr engine_plan(DenormSpec *spec, SPIPlanPtr *slot,
+							  const char *sql, int64 nrows, bool cacheable);
+extern uint64 engine_exec(DenormSpec *spec, SPIPlanPtr *slot, const char *sql,
+						  int64 nrows, bool cacheable, int expect);
+extern void engine_done_with_plan(SPIPlanPtr plan, bool cacheable);
+extern bool guard_target_is_being_maintained(Oid relid);
+
+/* guard.c */
+extern HeapTuple guard_fire(DenormSpec *spec, TriggerData *td);
+
+/* maintain_row.c / maintain_column.c */
+extern void maintain_row(MaintainCall *call);
+extern void maintain_column(MaintainCall *call);
+extern uint64 row_apply_keys(DenormSpec *spec, KeySet *keys);
+extern uint64 column_recompute_keys(DenormSpec *spec, KeySet *groups);
+
+/* admin.c (SQL-callable functions are declared with PG_FUNCTION_INFO_V1) */
+
+/* register.c */
+extern Oid	denorm_def_namespace(void);
+
+#endif							/* DENORM_H */

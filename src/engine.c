@@ -1,0 +1,216 @@
+/*
+ * engine.c — the context maintenance statements run in: as the projection's
+ * owner, with a pinned search_path, inside SPI, with the transition rows
+ * registered as ephemeral relations, and with the guard told which target
+ * is being written. Also runs (and caches) the prepared statements.
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "utils/elog.h"
+#include "utils/guc.h"
+#include "utils/queryenvironment.h"
+
+#include "denorm.h"
+
+#define MAINTENANCE_SEARCH_PATH "pg_catalog, pg_temp"
+#define MAX_MAINTENANCE_DEPTH 64
+
+/* Which target each maintenance level is writing: the guard reads the top. */
+static Oid	writing_target[MAX_MAINTENANCE_DEPTH];
+static int	writing_depth = 0;
+
+bool
+guard_target_is_being_maintained(Oid relid)
+{
+	return writing_depth > 0 && writing_target[writing_depth - 1] == relid;
+}
+
+/* Error context: which projection was being maintained. */
+static void
+engine_error_callback(void *arg)
+{
+	DenormSpec *spec = (DenormSpec *) arg;
+
+	errcontext("maintenance of projection \"%s\"", spec->name);
+}
+
+static ErrorContextCallback engine_errcallbacks[MAX_MAINTENANCE_DEPTH];
+
+/*
+ * Enter maintenance of spec: switch to its owner, pin search_path, connect
+ * SPI and tell the guard. Every engine_begin is paired with engine_end on
+ * success; on error, transaction (or subtransaction) abort restores the
+ * user, GUCs and SPI, and engine_abort_cleanup() the guard's stack.
+ */
+void
+engine_begin(EngineState *es, DenormSpec *spec)
+{
+	int			ret;
+
+	memset(es, 0, sizeof(*es));
+	es->spec = spec;
+	es->guc_nestlevel = -1;
+
+	if (writing_depth >= MAX_MAINTENANCE_DEPTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("projection maintenance nested more than %d levels deep at projection \"%s\"",
+						MAX_MAINTENANCE_DEPTH, spec->name)));
+
+	/*
+	 * As the owner, like RI triggers do. Not a security-restricted operation:
+	 * that would forbid the deferred constraint triggers our writes may queue.
+	 */
+	GetUserIdAndSecContext(&es->save_userid, &es->save_sec_context);
+	SetUserIdAndSecContext(spec->owner,
+						   es->save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_NOFORCE_RLS);
+
+	if (namespace_search_path == NULL ||
+		strcmp(namespace_search_path, MAINTENANCE_SEARCH_PATH) != 0)
+	{
+		es->guc_nestlevel = NewGUCNestLevel();
+		(void) set_config_option("search_path", MAINTENANCE_SEARCH_PATH,
+								 PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+	}
+
+	ret = SPI_connect();
+	if (ret != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(ret));
+	es->connected = true;
+
+	engine_errcallbacks[writing_depth].callback = engine_error_callback;
+	engine_errcallbacks[writing_depth].arg = spec;
+	engine_errcallbacks[writing_depth].previous = error_context_stack;
+	error_context_stack = &engine_errcallbacks[writing_depth];
+
+	writing_target[writing_depth++] = spec->target;
+	es->pushed = true;
+}
+
+void
+engine_end(EngineState *es)
+{
+	int			ret;
+
+	if (es->pushed)
+	{
+		writing_depth--;
+		error_context_stack = engine_errcallbacks[writing_depth].previous;
+		es->pushed = false;
+	}
+	if (es->connected)
+	{
+		ret = SPI_finish();
+		if (ret != SPI_OK_FINISH)
+			elog(ERROR, "SPI_finish failed: %s", SPI_result_code_string(ret));
+		es->connected = false;
+	}
+	if (es->guc_nestlevel >= 0)
+		AtEOXact_GUC(true, es->guc_nestlevel);
+	SetUserIdAndSecContext(es->save_userid, es->save_sec_context);
+}
+
+/*
+ * Called on the error path of a trigger: pop what engine_begin pushed. The
+ * rest (SPI, GUC, user) is restored by (sub)transaction abort.
+ */
+void
+engine_abort_cleanup(EngineState *es)
+{
+	if (es->pushed)
+	{
+		writing_depth--;
+		error_context_stack = engine_errcallbacks[writing_depth].previous;
+		es->pushed = false;
+	}
+}
+
+/* Register a tuplestore as an ephemeral relation for the next statements. */
+void
+engine_register(const char *name, Oid reliddesc, TupleDesc tupdesc, Tuplestorestate *ts)
+{
+	EphemeralNamedRelation enr = palloc0(sizeof(EphemeralNamedRelationData));
+	int			ret;
+
+	/* A name may be registered once per SPI connection: replace it. */
+	(void) SPI_unregister_relation(name);
+	enr->md.name = pstrdup(name);
+	enr->md.reliddesc = reliddesc;
+	enr->md.tupdesc = OidIsValid(reliddesc) ? NULL : tupdesc;
+	enr->md.enrtype = ENR_NAMED_TUPLESTORE;
+	enr->md.enrtuples = ts ? tuplestore_tuple_count(ts) : 0;
+	enr->reldata = ts;
+	ret = SPI_register_relation(enr);
+	if (ret != SPI_OK_REL_REGISTER)
+		elog(ERROR, "SPI_register_relation failed: %s", SPI_result_code_string(ret));
+}
+
+/*
+ * Prepare sql, or reuse the plan cached in *slot. Only statements over a
+ * small number of rows use the cache: a bulk statement is planned for its
+ * real size, and its plan is thrown away.
+ */
+SPIPlanPtr
+engine_plan(DenormSpec *spec, SPIPlanPtr *slot, const char *sql, int64 nrows, bool cacheable)
+{
+	SPIPlanPtr	plan;
+
+	if (cacheable && slot && *slot)
+		return *slot;
+	plan = SPI_prepare(sql, 0, NULL);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed for projection \"%s\": %s",
+			 spec->name, SPI_result_code_string(SPI_result));
+	if (cacheable && slot)
+	{
+		MemoryContext old = MemoryContextSwitchTo(spec->cxt);
+
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "SPI_keepplan failed");
+		MemoryContextSwitchTo(old);
+		*slot = plan;
+	}
+	return plan;
+}
+
+void
+engine_done_with_plan(SPIPlanPtr plan, bool cacheable)
+{
+	if (!cacheable)
+		SPI_freeplan(plan);
+}
+
+/*
+ * Run one maintenance statement and check its result code. Returns the
+ * number of rows it processed (for the apply statements, the count they
+ * select).
+ */
+uint64
+engine_exec(DenormSpec *spec, SPIPlanPtr *slot, const char *sql,
+			int64 nrows, bool cacheable, int expect)
+{
+	SPIPlanPtr	plan = engine_plan(spec, slot, sql, nrows, cacheable);
+	int			ret;
+	uint64		processed;
+
+	ret = SPI_execute_plan(plan, NULL, NULL, false, 0);
+	if (ret != expect)
+		elog(ERROR, "maintenance statement of projection \"%s\" returned %s, expected %s",
+			 spec->name, SPI_result_code_string(ret), SPI_result_code_string(expect));
+	processed = SPI_processed;
+	if (ret == SPI_OK_SELECT && SPI_processed == 1 && SPI_tuptable->tupdesc->natts == 1)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull && SPI_tuptable->tupdesc->attrs[0].atttypid == INT8OID)
+			processed = DatumGetInt64(d);
+	}
+	engine_done_with_plan(plan, cacheable);
+	return processed;
+}

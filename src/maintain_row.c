@@ -1,0 +1,511 @@
+/*
+ * maintain_row.c — maintenance of row projections: what one statement on a
+ * source or lookup table does to the target (doc/design.md, sections 4-6).
+ *
+ * Small statements (up to denorm.lock_escalation_threshold rows) are read in
+ * C first: unchanged rows are dropped, keys collected and locked one by one,
+ * and the statement's plan is cached. Larger statements take coarse locks
+ * and hand the transition tables to one statement planned for their size.
+ */
+#include "postgres.h"
+
+#include "access/attmap.h"
+#include "access/sysattr.h"
+#include "access/table.h"
+#include "catalog/partition.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+#include "denorm.h"
+
+/* How the firing relation relates to the projection. */
+typedef struct RelRole
+{
+	bool		is_source;
+	int			lookup;			/* index into spec->lookups, or -1 */
+	Oid			canonical;		/* the spec's relation it stands for */
+	bool		exact;			/* the firing relation is that relation */
+	AttrMap    *map;			/* canonical attnum -> firing attnum, if !exact */
+} RelRole;
+
+static Oid
+canonical_ancestor(Relation rel, Oid want)
+{
+	List	   *ancestors;
+	ListCell   *lc;
+
+	if (!rel->rd_rel->relispartition)
+		return InvalidOid;
+	ancestors = get_partition_ancestors(RelationGetRelid(rel));
+	foreach(lc, ancestors)
+		if (lfirst_oid(lc) == want)
+			return want;
+	return InvalidOid;
+}
+
+static void
+find_role(DenormSpec *spec, Relation rel, RelRole *role)
+{
+	Oid			relid = RelationGetRelid(rel);
+	int			i;
+
+	memset(role, 0, sizeof(*role));
+	role->lookup = -1;
+	if (relid == spec->source || OidIsValid(canonical_ancestor(rel, spec->source)))
+	{
+		role->is_source = true;
+		role->canonical = spec->source;
+	}
+	else
+	{
+		for (i = 0; i < spec->nlookups; i++)
+			if (relid == spec->lookups[i].relid ||
+				OidIsValid(canonical_ancestor(rel, spec->lookups[i].relid)))
+			{
+				role->lookup = i;
+				role->canonical = spec->lookups[i].relid;
+				break;
+			}
+	}
+	if (!OidIsValid(role->canonical))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("projection \"%s\" does not read table %s, so it cannot be maintained from a trigger on it",
+						spec->name, RelationGetRelationName(rel)),
+				 errhint("denorm.trigger_ddl('%s') prints the triggers the projection needs.", spec->name)));
+	role->exact = (relid == role->canonical);
+	if (!role->exact)
+	{
+		Relation	canon = table_open(role->canonical, AccessShareLock);
+
+		role->map = build_attrmap_by_name(RelationGetDescr(rel), RelationGetDescr(canon));
+		table_close(canon, AccessShareLock);
+	}
+}
+
+/* A key description in the firing relation's attribute numbers. */
+static const KeyDesc *
+role_key(RelRole *role, const KeyDesc *kd)
+{
+	KeyDesc    *copy;
+	int			i;
+
+	if (role->exact)
+		return kd;
+	copy = palloc(sizeof(KeyDesc));
+	memcpy(copy, kd, sizeof(KeyDesc));
+	for (i = 0; i < kd->natts; i++)
+		copy->attnums[i] = role->map->attnums[kd->attnums[i] - 1];
+	return copy;
+}
+
+static Bitmapset *
+role_attrs(RelRole *role, const Bitmapset *attrs)
+{
+	Bitmapset  *out = NULL;
+	int			x = -1;
+
+	if (role->exact)
+		return (Bitmapset *) attrs;
+	while ((x = bms_next_member(attrs, x)) >= 0)
+	{
+		AttrNumber	att = x + FirstLowInvalidHeapAttributeNumber;
+
+		if (att > 0)
+			att = role->map->attnums[att - 1];
+		out = bms_add_member(out, att - FirstLowInvalidHeapAttributeNumber);
+	}
+	return out;
+}
+
+static bool
+is_small(int64 n)
+{
+	return n <= denorm_lock_escalation_threshold;
+}
+
+/*
+ * Share-lock the lookup rows the new source rows read (phase 0), and
+ * exclusive-lock the given source keys (phase 1), in one ordered pass.
+ */
+static void
+lock_for_source(DenormSpec *spec, RelRole *role, Relation rel,
+				Tuplestorestate *new_rows, int64 n, KeySet *keys, bool need_keys)
+{
+	LockRequest *reqs = palloc0(sizeof(LockRequest) * (spec->nlookups + 1));
+	int			nreqs = 0;
+	int			i;
+
+	for (i = 0; i < spec->nlookups && new_rows; i++)
+	{
+		DenormLookup *lk = &spec->lookups[i];
+
+		reqs[nreqs].relid = lk->relid;
+		reqs[nreqs].mode = KEYLOCK_SHARE;
+		reqs[nreqs].phase = 0;
+		if (is_small(n))
+		{
+			reqs[nreqs].keys = keyset_create(role_key(role, &lk->src_key), (int) n);
+			transition_collect_keys(rel, new_rows, reqs[nreqs].keys);
+			keyset_finish(reqs[nreqs].keys);
+			/* The lock is on the lookup's key; its hash equals the source columns' hash. */
+		}
+		nreqs++;
+	}
+	if (need_keys)
+	{
+		reqs[nreqs].relid = spec->source;
+		reqs[nreqs].mode = KEYLOCK_EXCLUSIVE;
+		reqs[nreqs].phase = 1;
+		reqs[nreqs].keys = keys;	/* NULL: escalate */
+		nreqs++;
+	}
+	lock_acquire_all(spec, reqs, nreqs);
+}
+
+/* Under REPEATABLE READ / SERIALIZABLE: are the lookup rows we read current? */
+static void
+check_lookups(DenormSpec *spec, bool cacheable)
+{
+	int			i;
+
+	if (!isolation_needs_check())
+		return;
+	for (i = 0; i < spec->nlookups; i++)
+	{
+		DenormLookup *lk = &spec->lookups[i];
+		SPIPlanPtr	plan = engine_plan(spec, &lk->plan_read_new, lk->sql_read_new, 0, cacheable);
+
+		isolation_check_reads(spec, plan, psprintf("lookup table %s", get_rel_name(lk->relid)));
+		engine_done_with_plan(plan, cacheable);
+	}
+}
+
+static void
+source_insert(DenormSpec *spec, RelRole *role, MaintainCall *c)
+{
+	int64		n = transition_count(c->new_rows);
+	bool		cacheable = role->exact && n <= DENORM_SMALL_STATEMENT;
+	EngineState es;
+
+	if (n == 0)
+		return;
+	/* New keys need no lock: nobody else can see them before we commit. */
+	if (spec->nlookups > 0)
+		lock_for_source(spec, role, c->rel, c->new_rows, n, NULL, false);
+
+	engine_begin(&es, spec);
+	PG_TRY();
+	{
+		engine_register(ENR_NEW, RelationGetRelid(c->rel), NULL, c->new_rows);
+		check_lookups(spec, cacheable);
+		(void) engine_exec(spec, &spec->plans[RP_INSERT], spec->sql[RP_INSERT], n, cacheable,
+						   SPI_OK_INSERT);
+	}
+	PG_CATCH();
+	{
+		engine_abort_cleanup(&es);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	engine_end(&es);
+}
+
+static void
+source_delete(DenormSpec *spec, RelRole *role, MaintainCall *c)
+{
+	int64		n = transition_count(c->old_rows);
+	bool		cacheable = role->exact && n <= DENORM_SMALL_STATEMENT;
+	KeySet	   *keys = NULL;
+	EngineState es;
+
+	if (n == 0)
+		return;
+	if (is_small(n))
+	{
+		keys = keyset_create(role_key(role, &spec->src_key), (int) n);
+		transition_collect_keys(c->rel, c->old_rows, keys);
+		keyset_finish(keys);
+	}
+	lock_for_source(spec, role, c->rel, NULL, n, keys, true);
+
+	engine_begin(&es, spec);
+	PG_TRY();
+	{
+		engine_register(ENR_OLD, RelationGetRelid(c->rel), NULL, c->old_rows);
+		(void) engine_exec(spec, &spec->plans[RP_DELETE], spec->sql[RP_DELETE], n, cacheable,
+						   SPI_OK_DELETE);
+	}
+	PG_CATCH();
+	{
+		engine_abort_cleanup(&es);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	engine_end(&es);
+}
+
+static void
+source_update(DenormSpec *spec, RelRole *role, MaintainCall *c)
+{
+	int64		n = transition_count(c->new_rows);
+	Bitmapset  *used = role_attrs(role, spec->src_used);
+	Tuplestorestate *old_rows = c->old_rows;
+	Tuplestorestate *new_rows = c->new_rows;
+	bool		key_changed = true;
+	KeySet	   *keys = NULL;
+	bool		cacheable;
+	int			plan;
+	EngineState es;
+
+	if (n == 0 || !bitmap_overlap_attrs(c->updated_cols, used))
+		return;					/* nothing the projection reads was written */
+
+	if (is_small(n))
+	{
+		const KeyDesc *kd = role_key(role, &spec->src_key);
+
+		transition_filter_changed(c->rel, c->old_rows, c->new_rows, used, kd,
+								  &old_rows, &new_rows, &n, &key_changed);
+		if (n == 0)
+			return;				/* the values written were the values there */
+		keys = keyset_create(kd, (int) n * 2);
+		transition_collect_keys(c->rel, old_rows, keys);
+		if (key_changed)
+			transition_collect_keys(c->rel, new_rows, keys);
+		keyset_finish(keys);
+	}
+	lock_for_source(spec, role, c->rel, new_rows, n, keys, true);
+
+	cacheable = role->exact && n <= DENORM_SMALL_STATEMENT;
+	plan = (spec->one_to_one && !key_changed && spec->sql[RP_UPDATE_SIMPLE])
+		? RP_UPDATE_SIMPLE : RP_APPLY_NEW;
+
+	engine_begin(&es, spec);
+	PG_TRY();
+	{
+		engine_register(ENR_OLD, RelationGetRelid(c->rel), NULL, old_rows);
+		engine_register(ENR_NEW, RelationGetRelid(c->rel), NULL, new_rows);
+		check_lookups(spec, cacheable);
+		(void) engine_exec(spec, &spec->plans[plan], spec->sql[plan], n, cacheable,
+						   plan == RP_UPDATE_SIMPLE ? SPI_OK_UPDATE : SPI_OK_SELECT);
+	}
+	PG_CATCH();
+	{
+		engine_abort_cleanup(&es);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	engine_end(&es);
+}
+
+static void
+source_truncate(DenormSpec *spec)
+{
+	EngineState es;
+
+	lock_coarse(spec, spec->source, KEYLOCK_EXCLUSIVE);
+	engine_begin(&es, spec);
+	PG_TRY();
+	{
+		(void) engine_exec(spec, &spec->plans[RP_TRUNCATE], spec->sql[RP_TRUNCATE], 0, true,
+						   SPI_OK_DELETE);
+	}
+	PG_CATCH();
+	{
+		engine_abort_cleanup(&es);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	engine_end(&es);
+}
+
+/*
+ * Apply the projection to a set of source keys, read from the source
+ * itself. Used after a lookup change, and by rebuild and repair. The caller
+ * holds the keys' locks and is inside engine_begin.
+ */
+uint64
+row_apply_keys(DenormSpec *spec, KeySet *keys)
+{
+	TupleDesc	desc;
+	Tuplestorestate *ts = keyset_tuplestore(keys, &desc);
+	bool		cacheable = keys->nkeys <= DENORM_SMALL_STATEMENT;
+	uint64		n;
+
+	engine_register(ENR_KEYS, InvalidOid, desc, ts);
+	n = engine_exec(spec, &spec->plans[RP_APPLY_KEYS], spec->sql[RP_APPLY_KEYS],
+					keys->nkeys, cacheable, SPI_OK_SELECT);
+	tuplestore_end(ts);
+	return n;
+}
+
+/* Collect the first column of SPI's result as keys of kd. */
+static void
+keys_from_result(KeySet *ks)
+{
+	uint64		i;
+
+	for (i = 0; i < SPI_processed; i++)
+	{
+		Datum		v[DENORM_MAX_KEY_COLS];
+		bool		nulls[DENORM_MAX_KEY_COLS];
+		int			j;
+
+		for (j = 0; j < ks->desc->natts; j++)
+			v[j] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, j + 1, &nulls[j]);
+		keyset_add(ks, v, nulls);
+	}
+}
+
+/*
+ * A lookup row changed: lock it, find the source keys that read it, lock
+ * those, and recompute them from the source.
+ */
+static void
+lookup_change(DenormSpec *spec, RelRole *role, MaintainCall *c)
+{
+	DenormLookup *lk = &spec->lookups[role->lookup];
+	const KeyDesc *dep_key = role_key(role, &lk->dep_key);
+	Tuplestorestate *old_rows = c->old_rows;
+	Tuplestorestate *new_rows = c->new_rows;
+	int64		n = Max(transition_count(c->old_rows), transition_count(c->new_rows));
+	KeySet	   *dep_keys;
+	KeySet	   *src_keys;
+	LockRequest req;
+	TupleDesc	desc;
+	Tuplestorestate *ts;
+	EngineState es;
+	bool		cacheable;
+
+	if (n == 0)
+		return;
+	if (TRIGGER_FIRED_BY_UPDATE(c->event))
+	{
+		Bitmapset  *used = role_attrs(role, lk->used_attrs);
+		bool		key_changed;
+
+		if (!bitmap_overlap_attrs(c->updated_cols, used))
+			return;
+		transition_filter_changed(c->rel, c->old_rows, c->new_rows, used, NULL,
+								  &old_rows, &new_rows, &n, &key_changed);
+		if (n == 0)
+			return;
+	}
+
+	/* The changed lookup keys, old and new, locked exclusively. */
+	dep_keys = keyset_create(dep_key, (int) Min(n * 2, 1024));
+	transition_collect_keys(c->rel, old_rows, dep_keys);
+	transition_collect_keys(c->rel, new_rows, dep_keys);
+	keyset_finish(dep_keys);
+	if (dep_keys->nkeys == 0)
+		return;
+	memset(&req, 0, sizeof(req));
+	req.relid = lk->relid;
+	req.mode = KEYLOCK_EXCLUSIVE;
+	req.phase = 0;
+	req.keys = dep_keys;
+	lock_acquire_all(spec, &req, 1);
+
+	engine_begin(&es, spec);
+	PG_TRY();
+	{
+		int			ret;
+		SPIPlanPtr	plan;
+
+		/* denorm_keys holds lookup keys in the lookup's own types. */
+		dep_keys->desc = &lk->dep_key;
+		ts = keyset_tuplestore(dep_keys, &desc);
+		engine_register(ENR_KEYS, InvalidOid, desc, ts);
+		cacheable = dep_keys->nkeys <= DENORM_SMALL_STATEMENT;
+		if (isolation_needs_check())
+		{
+			plan = engine_plan(spec, &lk->plan_read_keys, lk->sql_read_keys, dep_keys->nkeys, cacheable);
+			isolation_check_reads(spec, plan, psprintf("source rows of %s", get_rel_name(spec->source)));
+			engine_done_with_plan(plan, cacheable);
+		}
+		plan = engine_plan(spec, &lk->plan_map, lk->sql_map, dep_keys->nkeys, cacheable);
+		ret = SPI_execute_plan(plan, NULL, NULL, false, 0);
+		if (ret != SPI_OK_SELECT)
+			elog(ERROR, "lookup mapping of projection \"%s\" returned %s",
+				 spec->name, SPI_result_code_string(ret));
+		src_keys = keyset_create(&spec->src_key, (int) Max(SPI_processed, 1));
+		keys_from_result(src_keys);
+		keyset_finish(src_keys);
+		engine_done_with_plan(plan, cacheable);
+
+		if (src_keys->nkeys > 0)
+		{
+			memset(&req, 0, sizeof(req));
+			req.relid = spec->source;
+			req.mode = KEYLOCK_EXCLUSIVE;
+			req.phase = 1;
+			req.keys = src_keys;
+			lock_acquire_all(spec, &req, 1);
+			(void) row_apply_keys(spec, src_keys);
+		}
+	}
+	PG_CATCH();
+	{
+		engine_abort_cleanup(&es);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	engine_end(&es);
+}
+
+/* Everything that depends on a lookup's contents: rebuild the projection. */
+static void
+lookup_truncate(DenormSpec *spec, RelRole *role)
+{
+	LockRequest reqs[2];
+	EngineState es;
+
+	memset(reqs, 0, sizeof(reqs));
+	reqs[0].relid = spec->lookups[role->lookup].relid;
+	reqs[0].mode = KEYLOCK_EXCLUSIVE;
+	reqs[0].phase = 0;
+	reqs[1].relid = spec->source;
+	reqs[1].mode = KEYLOCK_EXCLUSIVE;
+	reqs[1].phase = 1;
+	lock_acquire_all(spec, reqs, 2);
+	engine_begin(&es, spec);
+	PG_TRY();
+	{
+		(void) engine_exec(spec, &spec->plans[RP_REBUILD], spec->sql[RP_REBUILD], 0, false,
+						   SPI_OK_SELECT);
+	}
+	PG_CATCH();
+	{
+		engine_abort_cleanup(&es);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	engine_end(&es);
+}
+
+void
+maintain_row(MaintainCall *c)
+{
+	DenormSpec *spec = c->spec;
+	RelRole		role;
+
+	find_role(spec, c->rel, &role);
+	if (role.is_source)
+	{
+		if (TRIGGER_FIRED_BY_INSERT(c->event))
+			source_insert(spec, &role, c);
+		else if (TRIGGER_FIRED_BY_DELETE(c->event))
+			source_delete(spec, &role, c);
+		else if (TRIGGER_FIRED_BY_UPDATE(c->event))
+			source_update(spec, &role, c);
+		else
+			source_truncate(spec);
+	}
+	else if (TRIGGER_FIRED_BY_TRUNCATE(c->event))
+		lookup_truncate(spec, &role);
+	else
+		lookup_change(spec, &role, c);
+}

@@ -1,0 +1,132 @@
+/*
+ * trigger.c — the SQL-visible trigger functions denorm.maintain() and
+ * denorm.guard(). Each checks how it was called (39P01 for any misuse),
+ * finds the projection its argument names (42704), and delegates.
+ */
+#include "postgres.h"
+
+#include "commands/trigger.h"
+#include "fmgr.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+#include "denorm.h"
+
+PG_FUNCTION_INFO_V1(denorm_maintain);
+PG_FUNCTION_INFO_V1(denorm_guard);
+
+static void
+protocol_error(const char *fn, const char *what, TriggerData *td)
+{
+	if (td)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("trigger \"%s\" on table %s: %s() %s",
+						td->tg_trigger->tgname, RelationGetRelationName(td->tg_relation), fn, what),
+				 errhint("denorm.trigger_ddl('<projection>') prints the triggers a projection needs.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+			 errmsg("%s() %s", fn, what)));
+}
+
+/* The projection named by the trigger's only argument. */
+static DenormSpec *
+trigger_spec(const char *fn, TriggerData *td)
+{
+	DenormSpec *spec;
+
+	if (td->tg_trigger->tgnargs != 1)
+		protocol_error(fn, "takes exactly one argument, the name of a projection", td);
+	spec = spec_lookup(td->tg_trigger->tgargs[0], true);
+	if (spec == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("trigger \"%s\" on table %s names projection \"%s\", which does not exist",
+						td->tg_trigger->tgname, RelationGetRelationName(td->tg_relation),
+						td->tg_trigger->tgargs[0]),
+				 errhint("Register the projection first, or drop the trigger.")));
+	return spec;
+}
+
+Datum
+denorm_maintain(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	DenormSpec *spec;
+	MaintainCall call;
+	TriggerEvent ev;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		protocol_error("denorm.maintain", "was not called by the trigger manager", NULL);
+	ev = td->tg_event;
+	if (!TRIGGER_FIRED_AFTER(ev) || !TRIGGER_FIRED_FOR_STATEMENT(ev))
+		protocol_error("denorm.maintain", "must be fired AFTER ... FOR EACH STATEMENT", td);
+	if ((TRIGGER_FIRED_BY_INSERT(ev) && td->tg_newtable == NULL) ||
+		(TRIGGER_FIRED_BY_DELETE(ev) && td->tg_oldtable == NULL) ||
+		(TRIGGER_FIRED_BY_UPDATE(ev) && (td->tg_oldtable == NULL || td->tg_newtable == NULL)))
+		protocol_error("denorm.maintain",
+					   "needs its transition tables: REFERENCING NEW TABLE for INSERT, OLD TABLE for DELETE, both for UPDATE",
+					   td);
+
+	spec = trigger_spec("denorm.maintain", td);
+	memset(&call, 0, sizeof(call));
+	call.spec = spec;
+	call.rel = td->tg_relation;
+	call.event = ev;
+	call.old_rows = td->tg_oldtable;
+	call.new_rows = td->tg_newtable;
+	call.updated_cols = TRIGGER_FIRED_BY_UPDATE(ev) ? td->tg_updatedcols : NULL;
+
+	PG_TRY();
+	{
+		if (spec->kind == DENORM_ROW)
+			maintain_row(&call);
+		else
+			maintain_column(&call);
+	}
+	PG_FINALLY();
+	{
+		spec_release(spec);
+	}
+	PG_END_TRY();
+
+	return PointerGetDatum(NULL);
+}
+
+Datum
+denorm_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	DenormSpec *spec;
+	TriggerEvent ev;
+	HeapTuple volatile result = NULL;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		protocol_error("denorm.guard", "was not called by the trigger manager", NULL);
+	ev = td->tg_event;
+	if (!TRIGGER_FIRED_BEFORE(ev))
+		protocol_error("denorm.guard", "must be fired BEFORE", td);
+	spec = trigger_spec("denorm.guard", td);
+	PG_TRY();
+	{
+		if (RelationGetRelid(td->tg_relation) != spec->target &&
+			!get_rel_relispartition(RelationGetRelid(td->tg_relation)))
+			protocol_error("denorm.guard", psprintf("is on a table that is not the target of projection \"%s\"",
+													spec->name), td);
+		if (spec->kind == DENORM_ROW && !TRIGGER_FIRED_FOR_STATEMENT(ev))
+			protocol_error("denorm.guard", "must be fired FOR EACH STATEMENT on a row projection's target", td);
+		if (spec->kind == DENORM_COLUMN &&
+			(!TRIGGER_FIRED_FOR_ROW(ev) ||
+			 !(TRIGGER_FIRED_BY_INSERT(ev) || TRIGGER_FIRED_BY_UPDATE(ev))))
+			protocol_error("denorm.guard",
+						   "must be fired BEFORE INSERT OR UPDATE ... FOR EACH ROW on a column projection's target", td);
+		result = guard_fire(spec, td);
+	}
+	PG_FINALLY();
+	{
+		spec_release(spec);
+	}
+	PG_END_TRY();
+
+	return PointerGetDatum(result);
+}
