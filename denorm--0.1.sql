@@ -178,6 +178,68 @@ SELECT p.name, p.kind, p.source, p.target, p.definition,
 COMMENT ON VIEW @extschema@.projections IS 'denorm: registered projections and how many triggers serve each';
 GRANT SELECT ON @extschema@.projections TO PUBLIC;
 
+-- ---------------------------------------------------------------------------
+-- Schema changes: when a table, view or column a projection uses is dropped
+-- (with CASCADE, or a target dropped outright), unregister the projection,
+-- saying so, and drop what is left of it.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.on_sql_drop() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    dropped oid[];
+    p record;
+    t record;
+BEGIN
+    SELECT pg_catalog.array_agg(d.objid) INTO dropped
+      FROM pg_catalog.pg_event_trigger_dropped_objects() d
+     WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+       AND d.objsubid OPERATOR(pg_catalog.=) 0;
+    IF dropped IS NULL THEN
+        RETURN;
+    END IF;
+    FOR p IN
+        SELECT pr.name, pr.definition::pg_catalog.oid AS view,
+               CASE WHEN pr.definition::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (dropped)
+                    THEN 'its definition view (or a column it reads)'
+                    WHEN pr.target::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (dropped) THEN 'its target'
+                    ELSE 'its source' END AS what
+          FROM @extschema@.projection pr
+         WHERE pr.definition::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (dropped)
+            OR pr.target::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (dropped)
+            OR pr.source::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (dropped)
+         ORDER BY pr.name
+    LOOP
+        RAISE NOTICE 'projection "%" is unregistered: % was dropped', p.name, p.what;
+        FOR t IN
+            SELECT tg.tgname, tg.tgrelid::pg_catalog.regclass AS rel
+              FROM pg_catalog.pg_trigger tg
+             WHERE tg.tgfoid IN ('@extschema@.maintain()'::pg_catalog.regprocedure,
+                                 '@extschema@.guard()'::pg_catalog.regprocedure)
+               AND tg.tgnargs OPERATOR(pg_catalog.=) 1
+               AND pg_catalog.convert_from(pg_catalog.substring(tg.tgargs, 1,
+                       pg_catalog.length(tg.tgargs) OPERATOR(pg_catalog.-) 1), 'SQL_ASCII')
+                   OPERATOR(pg_catalog.=) p.name
+               AND NOT tg.tgrelid OPERATOR(pg_catalog.=) ANY (dropped)
+        LOOP
+            EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', t.tgname, t.rel);
+        END LOOP;
+        IF NOT p.view OPERATOR(pg_catalog.=) ANY (dropped) THEN
+            EXECUTE pg_catalog.format('DROP VIEW IF EXISTS %s', p.view::pg_catalog.regclass);
+        END IF;
+        DELETE FROM @extschema@.projection WHERE name OPERATOR(pg_catalog.=) p.name;
+    END LOOP;
+    DELETE FROM @extschema@.invariant
+     WHERE definition::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (dropped);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.on_sql_drop() IS
+    'denorm: event trigger that unregisters projections whose tables, columns or views were dropped';
+REVOKE ALL ON FUNCTION @extschema@.on_sql_drop() FROM PUBLIC;
+
+CREATE EVENT TRIGGER denorm_sql_drop ON sql_drop
+    EXECUTE FUNCTION @extschema@.on_sql_drop();
+
 -- Admin functions: not for PUBLIC. Owners of tables grant them as needed.
 REVOKE ALL ON FUNCTION
     @extschema@.create_row_projection(text, pg_catalog.regclass, text, name, name, name[], boolean),

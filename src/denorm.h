@@ -241,6 +241,8 @@ extern void transition_filter_changed(Relation rel,
 									  Tuplestorestate **new_out,
 									  int64 *nchanged,
 									  bool *key_changed);
+extern bool transition_keys_changed(Relation rel, Tuplestorestate *old_rows,
+									Tuplestorestate *new_rows, const KeyDesc *key);
 extern void transition_collect_keys(Relation rel, Tuplestorestate *ts,
 									KeySet *ks);
 extern bool bitmap_overlap_attrs(const Bitmapset *updated_cols,

@@ -20,7 +20,12 @@
 
 #include "denorm.h"
 
-#define ERRCODE_DENORM_READ_ONLY ERRCODE_E_R_E_MODIFYING_SQL_DATA_NOT_PERMITTED
+/*
+ * The SQLSTATEs of PostgreSQL's own analogues: writing a view that is not
+ * updatable (55000), and writing a generated column (428C9).
+ */
+#define ERRCODE_DENORM_ROW_TARGET	ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE
+#define ERRCODE_DENORM_OWNED_COLUMN	ERRCODE_GENERATED_ALWAYS
 
 static const char *
 event_verb(TriggerEvent ev)
@@ -41,21 +46,50 @@ qualified(Oid relid)
 									  get_rel_name(relid));
 }
 
+/* "projections a, b" and "tables x, y" feeding a row target, for messages. */
+static void
+feeders(DenormSpec *spec, StringInfo projections, StringInfo sources)
+{
+	ListCell   *lc;
+	int			n = 0;
+
+	foreach(lc, spec_all_names())
+	{
+		DenormSpec *o = spec_lookup(lfirst(lc), true);
+
+		if (o == NULL)
+			continue;
+		if (o->target == spec->target)
+		{
+			appendStringInfo(projections, "%s\"%s\"", n > 0 ? ", " : "", o->name);
+			appendStringInfo(sources, "%s%s", n > 0 ? ", " : "", qualified(o->source));
+			n++;
+		}
+		spec_release(o);
+	}
+}
+
 /* BEFORE ... FOR EACH STATEMENT on a row projection's target. */
 static void
 guard_row_target(DenormSpec *spec, TriggerData *td)
 {
 	Oid			relid = RelationGetRelid(td->tg_relation);
+	StringInfoData projections;
+	StringInfoData sources;
 
 	if (guard_target_is_being_maintained(relid) || denorm_allow_direct_writes)
 		return;
+	initStringInfo(&projections);
+	initStringInfo(&sources);
+	feeders(spec, &projections, &sources);
 	ereport(ERROR,
-			(errcode(ERRCODE_DENORM_READ_ONLY),
-			 errmsg("cannot %s %s: its rows are maintained by projection \"%s\"",
-					event_verb(td->tg_event), qualified(relid), spec->name),
-			 errdetail("Projection \"%s\" derives them from %s.", spec->name, qualified(spec->source)),
+			(errcode(ERRCODE_DENORM_ROW_TARGET),
+			 errmsg("cannot %s %s: its rows are maintained by projection%s %s",
+					event_verb(td->tg_event), qualified(relid),
+					strchr(projections.data, ',') ? "s" : "", projections.data),
+			 errdetail("Its rows are derived from %s.", sources.data),
 			 errhint("Change %s instead. A superuser can SET denorm.allow_direct_writes = on for an emergency repair.",
-					 qualified(spec->source)),
+					 sources.data),
 			 errtable(td->tg_relation)));
 }
 
@@ -145,7 +179,7 @@ guard_column_target(DenormSpec *spec, TriggerData *td)
 
 		if (!values_equal(ac, ov, on, nv, nn) && !spec->keep_stale)
 			ereport(ERROR,
-					(errcode(ERRCODE_DENORM_READ_ONLY),
+					(errcode(ERRCODE_DENORM_OWNED_COLUMN),
 					 errmsg("cannot set column %s of %s: it is maintained by projection \"%s\"",
 							quote_identifier(ac->name), qualified(RelationGetRelid(rel)), spec->name),
 					 errdetail("Projection \"%s\" computes it from %s; an UPDATE may only write its current value.",

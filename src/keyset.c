@@ -452,6 +452,43 @@ transition_filter_changed(Relation rel, Tuplestorestate *old_rows,
 	pfree(changed);
 }
 
+/* Did any row of an UPDATE change its key? Reads only the key columns. */
+bool
+transition_keys_changed(Relation rel, Tuplestorestate *old_rows,
+						Tuplestorestate *new_rows, const KeyDesc *key)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	TupleTableSlot *o = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	TupleTableSlot *n = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	int			optr = tuplestore_alloc_read_pointer(old_rows, EXEC_FLAG_REWIND);
+	int			nptr = tuplestore_alloc_read_pointer(new_rows, EXEC_FLAG_REWIND);
+	bool		changed = false;
+
+	tuplestore_select_read_pointer(old_rows, optr);
+	tuplestore_rescan(old_rows);
+	tuplestore_select_read_pointer(new_rows, nptr);
+	tuplestore_rescan(new_rows);
+	for (;;)
+	{
+		bool		got;
+
+		CHECK_FOR_INTERRUPTS();
+		tuplestore_select_read_pointer(old_rows, optr);
+		got = tuplestore_gettupleslot(old_rows, true, false, o);
+		tuplestore_select_read_pointer(new_rows, nptr);
+		if (!got || !tuplestore_gettupleslot(new_rows, true, false, n))
+			break;
+		if (key_differs(key, o, n))
+		{
+			changed = true;
+			break;
+		}
+	}
+	ExecDropSingleTupleTableSlot(o);
+	ExecDropSingleTupleTableSlot(n);
+	return changed;
+}
+
 /* Could this UPDATE (by its SET list) have changed a used column? */
 bool
 bitmap_overlap_attrs(const Bitmapset *updated_cols, const Bitmapset *used)

@@ -277,6 +277,9 @@ source_update(DenormSpec *spec, RelRole *role, MaintainCall *c)
 			transition_collect_keys(c->rel, new_rows, keys);
 		keyset_finish(keys);
 	}
+	else if (spec->one_to_one)
+		key_changed = transition_keys_changed(c->rel, old_rows, new_rows,
+											  role_key(role, &spec->src_key));
 	lock_for_source(spec, role, c->rel, new_rows, n, keys, true);
 
 	cacheable = role->exact && n <= DENORM_SMALL_STATEMENT;

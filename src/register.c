@@ -721,7 +721,8 @@ projection_triggers(const char *name)
 								"   AND t.tgnargs OPERATOR(pg_catalog.=) 1 "
 								"   AND pg_catalog.convert_from(pg_catalog.substring(t.tgargs, 1, "
 								"         pg_catalog.length(t.tgargs) OPERATOR(pg_catalog.-) 1), 'SQL_ASCII') OPERATOR(pg_catalog.=) $1 "
-								"   AND NOT t.tgisinternal",
+								"   AND NOT t.tgisinternal "
+								" ORDER BY t.tgrelid::pg_catalog.regclass::pg_catalog.text, t.tgname",
 								1, &argtype, &arg, NULL, true, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "trigger lookup failed: %s", SPI_result_code_string(ret));
@@ -803,15 +804,16 @@ denorm_drop_projection(PG_FUNCTION_ARGS)
 	}
 	check_may_drop("projection", name, owner);
 
+	/* The catalog row first, so that the sql_drop event trigger has nothing to say. */
+	run_sql_as_owner(psprintf("DELETE FROM denorm.projection WHERE name OPERATOR(pg_catalog.=) %s",
+							  quote_literal_cstr(name)),
+					 SPI_OK_DELETE);
 	foreach(lc, projection_triggers(name))
 		run_sql_as_owner(psprintf("DROP TRIGGER %s", (char *) lfirst(lc)), SPI_OK_UTILITY);
 	view = get_relname_relid(name, denorm_def_namespace());
 	if (OidIsValid(view))
 		run_sql_as_owner(psprintf("DROP VIEW %s", quote_qualified_identifier(DEF_SCHEMA, name)),
 						 SPI_OK_UTILITY);
-	run_sql_as_owner(psprintf("DELETE FROM denorm.projection WHERE name OPERATOR(pg_catalog.=) %s",
-							  quote_literal_cstr(name)),
-					 SPI_OK_DELETE);
 	CacheInvalidateRelcacheByRelid(denorm_catalog_relid());
 	CommandCounterIncrement();
 	PG_RETURN_VOID();
@@ -911,11 +913,11 @@ denorm_drop_invariant(PG_FUNCTION_ARGS)
 				 errmsg("invariant \"%s\" does not exist", name)));
 	}
 	check_may_drop("invariant", name, owner);
-	run_sql_as_owner(psprintf("DROP VIEW IF EXISTS %s",
-							  quote_qualified_identifier(DEF_SCHEMA, psprintf(INVARIANT_PREFIX "%s", name))),
-					 SPI_OK_UTILITY);
 	run_sql_as_owner(psprintf("DELETE FROM denorm.invariant WHERE name OPERATOR(pg_catalog.=) %s",
 							  quote_literal_cstr(name)),
 					 SPI_OK_DELETE);
+	run_sql_as_owner(psprintf("DROP VIEW IF EXISTS %s",
+							  quote_qualified_identifier(DEF_SCHEMA, psprintf(INVARIANT_PREFIX "%s", name))),
+					 SPI_OK_UTILITY);
 	PG_RETURN_VOID();
 }

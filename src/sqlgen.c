@@ -426,9 +426,9 @@ sqlgen_row(DenormSpec *spec, Query *q)
 	spec->sql[RP_INSERT] = psprintf("INSERT INTO %s (%s) %s",
 									spec->target_sql, all, desired_rows(cols, def_new));
 
-	spec->sql[RP_DELETE] = psprintf("DELETE FROM %s t WHERE %s AND EXISTS "
-									"(SELECT 1 FROM %s o WHERE %s)",
-									spec->target_sql, type_match(spec, cols, "t"), ENR_OLD,
+	/* A join, not EXISTS: source keys are unique, and ephemeral relations have no statistics. */
+	spec->sql[RP_DELETE] = psprintf("DELETE FROM %s t USING %s o WHERE %s AND %s",
+									spec->target_sql, ENR_OLD, type_match(spec, cols, "t"),
 									eq_expr(key->eq, psprintf("t.%s", key->name),
 											psprintf("o.%s", srckey)));
 
