@@ -2,6 +2,9 @@
 # `make test` runs every suite on a throwaway cluster, `make demo` shows the
 # product working (see README.md).
 
+# Tests load examples/ through this (psql \getenv).
+export DENORM_TOP ?= $(CURDIR)
+
 EXTENSION   = denorm
 MODULE_big  = denorm
 OBJS        = src/denorm.o src/catalog.o src/definition.o src/sqlgen.o \
@@ -34,3 +37,6 @@ demo:
 	scripts/demo.sh
 bench:
 	bench/run.sh
+
+# Every C file includes the shared header.
+$(OBJS): src/denorm.h

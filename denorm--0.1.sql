@@ -6,6 +6,10 @@
 -- Definitions of projections live here as views, one per projection
 -- (denorm_def.<projection>). They are ordinary views owned by whoever
 -- registered the projection; pg_dump dumps them with the user's objects.
+-- Every role that writes a canonical table runs denorm's triggers, which
+-- read the catalog: the schema must be usable by all.
+GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
+
 CREATE SCHEMA denorm_def;
 COMMENT ON SCHEMA denorm_def IS 'denorm: one view per projection holding its definition';
 GRANT USAGE ON SCHEMA denorm_def TO PUBLIC;
@@ -23,6 +27,7 @@ CREATE TABLE @extschema@.projection (
     on_stale_write  text NOT NULL DEFAULT 'error'
                     CHECK (on_stale_write IN ('error', 'keep')),
     owner           pg_catalog.regrole NOT NULL,
+    search_path     text NOT NULL DEFAULT 'pg_catalog, pg_temp',
     created_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
     CHECK ((kind = 'row') = (type_column IS NOT NULL AND key_column IS NOT NULL))
 );
@@ -165,7 +170,7 @@ COMMENT ON FUNCTION @extschema@.key_lock_tag(text, anyelement) IS
 
 CREATE VIEW @extschema@.projections AS
 SELECT p.name, p.kind, p.source, p.target, p.definition,
-       p.type_column, p.key_column, p.row_key, p.on_stale_write, p.owner,
+       p.type_column, p.key_column, p.row_key, p.on_stale_write, p.owner, p.search_path,
        (SELECT pg_catalog.count(*) FROM pg_catalog.pg_trigger t
          WHERE t.tgfoid IN ('@extschema@.maintain()'::pg_catalog.regprocedure,
                             '@extschema@.guard()'::pg_catalog.regprocedure)

@@ -8,6 +8,7 @@ set -euo pipefail
 PG_MAJOR=15
 PGBIN=/usr/lib/postgresql/$PG_MAJOR/bin
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export DENORM_TOP=$TOP
 PACKAGES="postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR postgresql-$PG_MAJOR-pgtap
 libtap-parser-sourcehandler-pgtap-perl libipc-run-perl make gcc libpq-dev"
 

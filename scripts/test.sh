@@ -28,9 +28,12 @@ run_regress() {
     mkdir -p "$OUT/regress"
     echo "$out"
     local total failed
-    total=$(echo "$out" | grep -cE '^(test| |     )[^=]*\.\.\. ' || true)
-    failed=$(echo "$out" | grep -cE '\.\.\. (FAILED|failed)' || true)
+    total=$(echo "$out" | grep -cE '\.\.\. +(ok|FAILED|failed)' || true)
+    failed=$(echo "$out" | grep -cE '\.\.\. +(FAILED|failed)' || true)
     [ -f "$OUT/regress/regression.diffs" ] && cp "$OUT/regress/regression.diffs" "$TOP/regression.diffs"
+    # Keep results where a developer can review them and copy them into expected/.
+    mkdir -p "$TOP/results/regress"
+    cp "$OUT/regress/results/"*.out "$TOP/results/regress/" 2>/dev/null || true
     count $((total - failed)) "$failed"
 }
 
@@ -51,8 +54,8 @@ run_isolation() {
                 --inputdir="$OUT/iso-$tag/in" --outputdir="$OUT/iso-$tag" \
                 --load-extension=denorm --dbname=denorm_isolation --bindir="$PGBIN" $specs 2>&1); then :; fi
         echo "$out"
-        total=$(echo "$out" | grep -cE '\.\.\. ' || true)
-        failed=$(echo "$out" | grep -cE '\.\.\. (FAILED|failed)' || true)
+        total=$(echo "$out" | grep -cE '\.\.\. +(ok|FAILED|failed)' || true)
+        failed=$(echo "$out" | grep -cE '\.\.\. +(FAILED|failed)' || true)
         if [ -f "$OUT/iso-$tag/regression.diffs" ]; then
             cp "$OUT/iso-$tag/regression.diffs" "$TOP/isolation-$tag.diffs"
         fi

@@ -273,6 +273,64 @@ row_oid(HeapTuple tup, TupleDesc desc, int col)
 }
 
 /*
+ * Read the catalog row of a projection into spec (in cxt). Returns false when
+ * there is none.
+ */
+static bool
+read_catalog_row(DenormSpec *spec, const char *name, MemoryContext cxt)
+{
+	Datum		arg = CStringGetTextDatum(name);
+	Oid			argtype = TEXTOID;
+	HeapTuple	tup;
+	TupleDesc	desc;
+	bool		isnull;
+	Datum		d;
+	int			ret;
+
+	SPI_connect();
+	ret = SPI_execute_with_args(
+								"SELECT kind, source, target, definition, type_column::text, "
+								"       key_column::text, row_key::text[], on_stale_write, owner, search_path "
+								"  FROM denorm.projection WHERE name OPERATOR(pg_catalog.=) $1",
+								1, &argtype, &arg, NULL, true, 1);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(ret));
+	if (SPI_processed == 0)
+	{
+		SPI_finish();
+		return false;
+	}
+	tup = SPI_tuptable->vals[0];
+	desc = SPI_tuptable->tupdesc;
+	spec->kind = strcmp(SPI_getvalue(tup, desc, 1), "row") == 0 ? DENORM_ROW : DENORM_COLUMN;
+	spec->source = row_oid(tup, desc, 2);
+	spec->target = row_oid(tup, desc, 3);
+	spec->view = row_oid(tup, desc, 4);
+	spec->type_column = row_text(tup, desc, 5, cxt);
+	spec->key_column = row_text(tup, desc, 6, cxt);
+	d = SPI_getbinval(tup, desc, 7, &isnull);
+	if (!isnull)
+	{
+		Datum	   *elems;
+		int			n;
+		int			i;
+		MemoryContext old;
+
+		deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false, TYPALIGN_INT,
+						  &elems, NULL, &n);
+		old = MemoryContextSwitchTo(cxt);
+		for (i = 0; i < n; i++)
+			spec->row_key = lappend(spec->row_key, TextDatumGetCString(elems[i]));
+		MemoryContextSwitchTo(old);
+	}
+	spec->keep_stale = (strcmp(SPI_getvalue(tup, desc, 8), "keep") == 0);
+	spec->owner = row_oid(tup, desc, 9);
+	spec->search_path = row_text(tup, desc, 10, cxt);
+	SPI_finish();
+	return true;
+}
+
+/*
  * Build a spec from the catalog row, the definition view and the target.
  */
 static DenormSpec *
@@ -280,10 +338,7 @@ spec_load(const char *name, bool missing_ok)
 {
 	MemoryContext cxt;
 	MemoryContext caller = CurrentMemoryContext;
-	DenormSpec *volatile spec;
-	int			ret;
-	Datum		arg = CStringGetTextDatum(name);
-	Oid			argtype = TEXTOID;
+	DenormSpec *spec;
 
 	cxt = AllocSetContextCreate(spec_cache_cxt, "denorm projection spec",
 								ALLOCSET_SMALL_SIZES);
@@ -292,70 +347,22 @@ spec_load(const char *name, bool missing_ok)
 	strlcpy(spec->name, name, NAMEDATALEN);
 	spec->valid = true;
 
+	if (!read_catalog_row(spec, name, cxt))
+	{
+		MemoryContextDelete(cxt);
+		if (missing_ok)
+			return NULL;
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("projection \"%s\" does not exist", name),
+				 errhint("See denorm.projections for the registered projections.")));
+	}
+
 	PG_TRY();
 	{
-		HeapTuple	tup;
-		TupleDesc	desc;
-		char	   *kind;
-		char	   *stale;
-		Query	   *query;
-		MemoryContext old;
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+		Query	   *query = definition_query(spec->view);
 
-		SPI_connect();
-		ret = SPI_execute_with_args(
-									"SELECT kind, source, target, definition, type_column::text, "
-									"       key_column::text, row_key::text[], on_stale_write, owner "
-									"  FROM denorm.projection WHERE name OPERATOR(pg_catalog.=) $1",
-									1, &argtype, &arg, NULL, true, 1);
-		if (ret != SPI_OK_SELECT)
-			elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(ret));
-		if (SPI_processed == 0)
-		{
-			SPI_finish();
-			MemoryContextDelete(cxt);
-			if (missing_ok)
-				return NULL;
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("projection \"%s\" does not exist", name),
-					 errhint("See denorm.projections for the registered projections.")));
-		}
-		tup = SPI_tuptable->vals[0];
-		desc = SPI_tuptable->tupdesc;
-		kind = SPI_getvalue(tup, desc, 1);
-		spec->kind = strcmp(kind, "row") == 0 ? DENORM_ROW : DENORM_COLUMN;
-		spec->source = row_oid(tup, desc, 2);
-		spec->target = row_oid(tup, desc, 3);
-		spec->view = row_oid(tup, desc, 4);
-		spec->type_column = row_text(tup, desc, 5, cxt);
-		spec->key_column = row_text(tup, desc, 6, cxt);
-		{
-			bool		isnull;
-			Datum		d = SPI_getbinval(tup, desc, 7, &isnull);
-
-			if (!isnull)
-			{
-				ArrayType  *arr = DatumGetArrayTypeP(d);
-				Datum	   *elems;
-				int			n;
-				int			i;
-
-				deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT,
-								  &elems, NULL, &n);
-				old = MemoryContextSwitchTo(cxt);
-				for (i = 0; i < n; i++)
-					spec->row_key = lappend(spec->row_key,
-											TextDatumGetCString(elems[i]));
-				MemoryContextSwitchTo(old);
-			}
-		}
-		stale = SPI_getvalue(tup, desc, 8);
-		spec->keep_stale = (strcmp(stale, "keep") == 0);
-		spec->owner = row_oid(tup, desc, 9);
-		SPI_finish();
-
-		old = MemoryContextSwitchTo(cxt);
-		query = definition_query(spec->view);
 		definition_analyze(spec, query, false);
 		if (spec->kind == DENORM_ROW)
 			sqlgen_row(spec, query);

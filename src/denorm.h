@@ -140,6 +140,7 @@ typedef struct DenormSpec
 	Oid			target;
 	Oid			view;
 	Oid			owner;
+	char	   *search_path;	/* maintenance runs with this, pinned */
 	Oid		   *relids;			/* every relation the spec depends on */
 	int			nrelids;
 

@@ -15,7 +15,6 @@
 
 #include "denorm.h"
 
-#define MAINTENANCE_SEARCH_PATH "pg_catalog, pg_temp"
 #define MAX_MAINTENANCE_DEPTH 64
 
 /* Which target each maintenance level is writing: the guard reads the top. */
@@ -69,11 +68,16 @@ engine_begin(EngineState *es, DenormSpec *spec)
 						   es->save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
 						   SECURITY_NOFORCE_RLS);
 
+	/*
+	 * Pin the search_path recorded at registration (pg_catalog first, pg_temp
+	 * last): nothing the writing session sets can change what maintenance, or
+	 * a trigger it fires, resolves names to.
+	 */
 	if (namespace_search_path == NULL ||
-		strcmp(namespace_search_path, MAINTENANCE_SEARCH_PATH) != 0)
+		strcmp(namespace_search_path, spec->search_path) != 0)
 	{
 		es->guc_nestlevel = NewGUCNestLevel();
-		(void) set_config_option("search_path", MAINTENANCE_SEARCH_PATH,
+		(void) set_config_option("search_path", spec->search_path,
 								 PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_SAVE, true, 0, false);
 	}

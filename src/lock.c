@@ -22,8 +22,8 @@
 
 #include "denorm.h"
 
-#define DENORM_LOCKCLASS_KEY	0xDE70
-#define DENORM_LOCKCLASS_COARSE	0xDE71
+#define DENORM_LOCKCLASS_KEY	20036	/* pg_locks.objsubid of a key lock */
+#define DENORM_LOCKCLASS_COARSE	20037	/* ... and of a relation's coarse lock */
 
 /* Per transaction: how many key locks we hold per relation, and escalations. */
 typedef struct XactLockState

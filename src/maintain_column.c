@@ -308,7 +308,8 @@ maintain_column(MaintainCall *c)
 
 	if (relid == spec->target)
 	{
-		if (TRIGGER_FIRED_BY_INSERT(c->event) || TRIGGER_FIRED_BY_UPDATE(c->event))
+		/* With a validated foreign key, no source row can name a new target row. */
+		if ((TRIGGER_FIRED_BY_INSERT(c->event) && !spec->has_fk) || TRIGGER_FIRED_BY_UPDATE(c->event))
 			target_change(spec, c);
 		return;
 	}

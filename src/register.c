@@ -11,6 +11,7 @@
 #include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
@@ -285,11 +286,11 @@ trigger_statements(DenormSpec *spec)
 									"FOR EACH STATEMENT EXECUTE FUNCTION %s",
 									quote_identifier(psprintf("denorm_%s_tgt_upd", spec->name)),
 									spec->target_sql, ENR_OLD, ENR_NEW, fn));
-		if (!spec->has_fk)
-			out = lappend(out, psprintf("CREATE TRIGGER %s AFTER INSERT ON %s REFERENCING NEW TABLE AS %s "
-										"FOR EACH STATEMENT EXECUTE FUNCTION %s",
-										quote_identifier(psprintf("denorm_%s_tgt_ins", spec->name)),
-										spec->target_sql, ENR_NEW, fn));
+		/* Always there: a foreign key that orders inserts today may be dropped tomorrow. */
+		out = lappend(out, psprintf("CREATE TRIGGER %s AFTER INSERT ON %s REFERENCING NEW TABLE AS %s "
+									"FOR EACH STATEMENT EXECUTE FUNCTION %s",
+									quote_identifier(psprintf("denorm_%s_tgt_ins", spec->name)),
+									spec->target_sql, ENR_NEW, fn));
 	}
 	return out;
 }
@@ -502,14 +503,40 @@ check_statements(DenormSpec *spec)
 	table_close(src, AccessShareLock);
 }
 
+/*
+ * The search_path maintenance of a new projection will run with: the
+ * registering session's, between an explicit pg_catalog (first) and pg_temp
+ * (last), so that triggers fired by maintenance find what they found when
+ * the projection was declared, and nothing can shadow pg_catalog.
+ */
+static char *
+registration_search_path(void)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "pg_catalog");
+	foreach(lc, fetch_search_path(false))
+	{
+		Oid			nsp = lfirst_oid(lc);
+
+		if (nsp == PG_CATALOG_NAMESPACE || isAnyTempNamespace(nsp))
+			continue;
+		appendStringInfo(&buf, ", %s", quote_identifier(get_namespace_name(nsp)));
+	}
+	appendStringInfoString(&buf, ", pg_temp");
+	return buf.data;
+}
+
 static void
 insert_catalog_row(DenormSpec *spec, Oid view, const char *on_stale_write, ArrayType *row_key)
 {
 	StringInfoData sql;
-	Oid			types[10] = {TEXTOID, TEXTOID, OIDOID, OIDOID, OIDOID, TEXTOID, TEXTOID,
-	TEXTARRAYOID, TEXTOID, OIDOID};
-	Datum		values[10];
-	char		nulls[10] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	Oid			types[11] = {TEXTOID, TEXTOID, OIDOID, OIDOID, OIDOID, TEXTOID, TEXTOID,
+	TEXTARRAYOID, TEXTOID, OIDOID, TEXTOID};
+	Datum		values[11];
+	char		nulls[11] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
 	Oid			save_userid;
 	int			save_sec;
 	int			ret;
@@ -533,16 +560,17 @@ insert_catalog_row(DenormSpec *spec, Oid view, const char *on_stale_write, Array
 	}
 	values[8] = CStringGetTextDatum(on_stale_write);
 	values[9] = ObjectIdGetDatum(GetUserId());
+	values[10] = CStringGetTextDatum(registration_search_path());
 	initStringInfo(&sql);
 	appendStringInfoString(&sql,
 						   "INSERT INTO denorm.projection (name, kind, source, target, definition, "
-						   "type_column, key_column, row_key, on_stale_write, owner) "
-						   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+						   "type_column, key_column, row_key, on_stale_write, owner, search_path) "
+						   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
 
 	GetUserIdAndSecContext(&save_userid, &save_sec);
 	SetUserIdAndSecContext(denorm_extension_owner(), save_sec | SECURITY_LOCAL_USERID_CHANGE);
 	SPI_connect();
-	ret = SPI_execute_with_args(sql.data, 10, types, values, nulls, false, 0);
+	ret = SPI_execute_with_args(sql.data, 11, types, values, nulls, false, 0);
 	if (ret != SPI_OK_INSERT)
 		elog(ERROR, "could not record projection \"%s\": %s", spec->name, SPI_result_code_string(ret));
 	SPI_finish();

@@ -86,7 +86,7 @@ eq_expr(const char *eq, const char *a, const char *b)
 static char *
 distinct_expr(const char *eq, const char *a, const char *b)
 {
-	return psprintf("((%s IS NULL) <> (%s IS NULL) OR (%s) IS FALSE)",
+	return psprintf("((%s IS NULL) OPERATOR(pg_catalog.<>) (%s IS NULL) OR (%s) IS FALSE)",
 					a, b, eq_expr(eq, a, b));
 }
 
@@ -367,8 +367,9 @@ apply_sql(DenormSpec *spec, List *cols, const char *desired_sql, const char *key
 								 psprintf("t.%s", quote_identifier(spec->key_column)), "k.k"));
 	appendStringInfo(&buf, " AND NOT EXISTS (SELECT 1 FROM d WHERE %s) RETURNING 1)",
 					 ident_match(spec, cols, "t", "d"));
-	appendStringInfo(&buf, " SELECT %s(SELECT count(*) FROM ins) + (SELECT count(*) FROM del)",
-					 differs ? "(SELECT count(*) FROM upd) + " : "");
+	appendStringInfo(&buf, " SELECT %s(SELECT pg_catalog.count(*) FROM ins) OPERATOR(pg_catalog.+) "
+					 "(SELECT pg_catalog.count(*) FROM del)",
+					 differs ? "(SELECT pg_catalog.count(*) FROM upd) OPERATOR(pg_catalog.+) " : "");
 	return buf.data;
 }
 
@@ -721,7 +722,7 @@ delta_sql(DenormSpec *spec, ColParts *p, bool with_new, bool with_old)
 			appendStringInfoString(&rows, " UNION ALL ");
 		appendStringInfo(&rows, "SELECT %s", p->groups);
 		for (i = 0; i < spec->naggs; i++)
-			appendStringInfo(&rows, ", %s%s AS %s", is_new ? "" : "-",
+			appendStringInfo(&rows, ", %s%s AS %s", is_new ? "" : "OPERATOR(pg_catalog.-) ",
 							 spec->aggs[i].contribution_sql, agg_alias(&spec->aggs[i]));
 		appendStringInfo(&rows, " FROM %s s WHERE (%s)", is_new ? ENR_NEW : ENR_OLD, p->where);
 	}
@@ -735,9 +736,9 @@ delta_sql(DenormSpec *spec, ColParts *p, bool with_new, bool with_old)
 
 		char	   *a = agg_alias(ac);
 
-		appendStringInfo(&set, "%s%s = CAST(t.%s + d.%s AS %s)", i > 0 ? ", " : "",
+		appendStringInfo(&set, "%s%s = CAST(t.%s OPERATOR(pg_catalog.+) d.%s AS %s)", i > 0 ? ", " : "",
 						 c, c, a, sqlgen_type_name(ac->type, ac->typmod));
-		appendStringInfo(&nonzero, "%sd.%s <> 0", i > 0 ? " OR " : "", a);
+		appendStringInfo(&nonzero, "%sd.%s OPERATOR(pg_catalog.<>) 0", i > 0 ? " OR " : "", a);
 		appendStringInfo(&sums, ", COALESCE(pg_catalog.sum(x.%s), 0) AS %s", a, a);
 	}
 	{
