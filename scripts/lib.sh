@@ -57,7 +57,7 @@ start_cluster() {
     as_pg "$PGBIN/initdb" -D "$CLUSTER_DIR/data" -A trust -U "$(pg_user)" \
         --no-sync -E UTF8 --locale=C >/dev/null
     local opts="-c listen_addresses='' -k $CLUSTER_DIR -c fsync=off"
-    opts="$opts -c shared_preload_libraries=denorm -c max_prepared_transactions=10"
+    opts="$opts -c max_prepared_transactions=10"
     for s in "$@"; do opts="$opts -c $s"; done
     local port tries=0
     while :; do
