@@ -165,6 +165,50 @@ COMMENT ON FUNCTION @extschema@.key_lock_tag(text, anyelement) IS
     'denorm: the pg_locks fields (locktype advisory) of the lock denorm takes for this key';
 
 -- ---------------------------------------------------------------------------
+-- Counters.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.stats_raw(
+        OUT projection text, OUT scope text,
+        OUT statements bigint, OUT keys bigint, OUT rows_written bigint, OUT time_ms float8,
+        OUT lock_waits bigint, OUT lock_wait_ms float8, OUT escalations bigint,
+        OUT serialization_failures bigint,
+        OUT last_rebuild timestamptz, OUT last_audit timestamptz, OUT last_audit_drift bigint)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'denorm_stats' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.stats_raw() IS
+    'denorm: the counters of this database''s projections (see the view denorm.stats)';
+
+CREATE FUNCTION @extschema@.stats_scope() RETURNS text
+    AS 'MODULE_PATHNAME', 'denorm_stats_scope' LANGUAGE C STABLE;
+COMMENT ON FUNCTION @extschema@.stats_scope() IS
+    'denorm: cluster when the counters are in shared memory (denorm in shared_preload_libraries), else session';
+
+CREATE FUNCTION @extschema@.stats_reset(name text DEFAULT NULL) RETURNS void
+    AS 'MODULE_PATHNAME', 'denorm_stats_reset' LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.stats_reset(text) IS
+    'denorm: reset the counters of one projection, or of all of this database''s';
+REVOKE ALL ON FUNCTION @extschema@.stats_reset(text) FROM PUBLIC;
+
+CREATE VIEW @extschema@.stats AS
+SELECT p.name AS projection,
+       COALESCE(s.scope, @extschema@.stats_scope()) AS scope,
+       COALESCE(s.statements, 0) AS statements,
+       COALESCE(s.keys, 0) AS keys,
+       COALESCE(s.rows_written, 0) AS rows_written,
+       COALESCE(s.time_ms, 0) AS time_ms,
+       COALESCE(s.lock_waits, 0) AS lock_waits,
+       COALESCE(s.lock_wait_ms, 0) AS lock_wait_ms,
+       COALESCE(s.escalations, 0) AS escalations,
+       COALESCE(s.serialization_failures, 0) AS serialization_failures,
+       s.last_rebuild, s.last_audit, s.last_audit_drift
+  FROM @extschema@.projection p
+  LEFT JOIN @extschema@.stats_raw() s ON s.projection OPERATOR(pg_catalog.=) p.name;
+COMMENT ON VIEW @extschema@.stats IS
+    'denorm: counters per projection; scope says whether they cover the cluster or this session only';
+GRANT SELECT ON @extschema@.stats TO PUBLIC;
+
+-- ---------------------------------------------------------------------------
 -- Introspection.
 -- ---------------------------------------------------------------------------
 

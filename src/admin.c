@@ -128,6 +128,7 @@ denorm_rebuild(PG_FUNCTION_ARGS)
 				n = engine_exec(spec, NULL, spec->sql[RP_REBUILD], 0, false, SPI_OK_SELECT);
 			else
 				n = engine_exec(spec, NULL, spec->sql[CP_REBUILD], 0, false, SPI_OK_UPDATE);
+			stats_count(spec->name, COUNT_REBUILD, 0);
 		}
 		PG_CATCH();
 		{
@@ -260,6 +261,7 @@ audit_one(const char *name, ReturnSetInfo *rsinfo)
 		if (ret != SPI_OK_SELECT)
 			elog(ERROR, "audit of projection \"%s\" returned %s", spec->name,
 				 SPI_result_code_string(ret));
+		stats_count(spec->name, COUNT_AUDIT_DRIFT, (int64) SPI_processed);
 		for (i = 0; i < SPI_processed; i++)
 		{
 			Datum		values[5];

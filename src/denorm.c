@@ -5,6 +5,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "miscadmin.h"
 #include "utils/guc.h"
 #include "utils/inval.h"
 
@@ -47,6 +48,18 @@ _PG_init(void)
 							 false,
 							 PGC_SUSET, 0,
 							 NULL, NULL, NULL);
+
+	if (process_shared_preload_libraries_in_progress)
+	{
+		DefineCustomIntVariable("denorm.max_projections",
+								"Projections (per cluster) whose counters shared memory holds.",
+								NULL,
+								&denorm_max_projections,
+								1000, 10, 100000,
+								PGC_POSTMASTER, 0,
+								NULL, NULL, NULL);
+		stats_init_shared();
+	}
 
 	MarkGUCPrefixReserved("denorm");
 

@@ -15,6 +15,8 @@
 #include "nodes/bitmapset.h"
 #include "nodes/parsenodes.h"
 #include "storage/lock.h"
+#include "portability/instr_time.h"
+#include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
 #define DENORM_MAX_KEY_COLS		8	/* columns in a key, group or lookup key */
@@ -184,6 +186,31 @@ typedef struct KeySet
 	bool		sorted;
 } KeySet;
 
+/* Counters kept per projection (stats.c). */
+typedef struct DenormCounters
+{
+	int64		statements;		/* maintenance calls that did work */
+	int64		keys;			/* keys maintained */
+	int64		rows;			/* target rows written */
+	int64		time_us;		/* time spent in maintenance */
+	int64		lock_waits;		/* waits for denorm's locks */
+	int64		lock_wait_us;	/* time spent waiting for them */
+	int64		escalations;	/* coarse locks taken instead of key locks */
+	int64		serialization_failures; /* 40001 raised by maintenance */
+	TimestampTz last_rebuild;
+	TimestampTz last_audit;
+	int64		last_audit_drift;	/* keys the last audit reported */
+} DenormCounters;
+
+typedef enum DenormCounter
+{
+	COUNT_LOCK_WAIT_US,
+	COUNT_ESCALATION,
+	COUNT_SERIALIZATION_FAILURE,
+	COUNT_REBUILD,
+	COUNT_AUDIT_DRIFT
+} DenormCounter;
+
 /* What a trigger call has to work with, once checked. */
 typedef struct MaintainCall
 {
@@ -273,10 +300,19 @@ extern bool isolation_needs_check(void);
 extern void isolation_check_reads(DenormSpec *spec, SPIPlanPtr plan,
 								  const char *what);
 
+/* stats.c */
+extern int	denorm_max_projections;
+extern void stats_init_shared(void);
+extern bool stats_are_shared(void);
+extern void stats_add(const char *name, const DenormCounters *delta);
+extern void stats_count(const char *name, DenormCounter what, int64 n);
+
 /* engine.c */
 typedef struct EngineState
 {
 	DenormSpec *spec;
+	DenormCounters counters;	/* flushed to stats at engine_end */
+	instr_time	start;
 	Oid			save_userid;
 	int			save_sec_context;
 	int			guc_nestlevel;
@@ -293,6 +329,7 @@ extern SPIPlanPtr engine_plan(DenormSpec *spec, SPIPlanPtr *slot,
 extern uint64 engine_exec(DenormSpec *spec, SPIPlanPtr *slot, const char *sql,
 						  int64 nrows, bool cacheable, int expect);
 extern void engine_done_with_plan(SPIPlanPtr plan, bool cacheable);
+extern void engine_count_keys(int64 n);
 extern bool guard_target_is_being_maintained(Oid relid);
 
 /* guard.c */

@@ -37,6 +37,22 @@ engine_error_callback(void *arg)
 }
 
 static ErrorContextCallback engine_errcallbacks[MAX_MAINTENANCE_DEPTH];
+static EngineState *engine_states[MAX_MAINTENANCE_DEPTH];
+
+static void
+engine_count_rows(uint64 n)
+{
+	if (writing_depth > 0)
+		engine_states[writing_depth - 1]->counters.rows += n;
+}
+
+/* Keys the current maintenance call works on, for the counters. */
+void
+engine_count_keys(int64 n)
+{
+	if (writing_depth > 0)
+		engine_states[writing_depth - 1]->counters.keys += n;
+}
 
 /*
  * Enter maintenance of spec: switch to its owner, pin search_path, connect
@@ -52,6 +68,7 @@ engine_begin(EngineState *es, DenormSpec *spec)
 	memset(es, 0, sizeof(*es));
 	es->spec = spec;
 	es->guc_nestlevel = -1;
+	INSTR_TIME_SET_CURRENT(es->start);
 
 	if (writing_depth >= MAX_MAINTENANCE_DEPTH)
 		ereport(ERROR,
@@ -92,6 +109,7 @@ engine_begin(EngineState *es, DenormSpec *spec)
 	engine_errcallbacks[writing_depth].previous = error_context_stack;
 	error_context_stack = &engine_errcallbacks[writing_depth];
 
+	engine_states[writing_depth] = es;
 	writing_target[writing_depth++] = spec->target;
 	es->pushed = true;
 }
@@ -117,6 +135,16 @@ engine_end(EngineState *es)
 	if (es->guc_nestlevel >= 0)
 		AtEOXact_GUC(true, es->guc_nestlevel);
 	SetUserIdAndSecContext(es->save_userid, es->save_sec_context);
+
+	{
+		instr_time	now;
+
+		INSTR_TIME_SET_CURRENT(now);
+		INSTR_TIME_SUBTRACT(now, es->start);
+		es->counters.time_us = INSTR_TIME_GET_MICROSEC(now);
+		es->counters.statements = 1;
+		stats_add(es->spec->name, &es->counters);
+	}
 }
 
 /*
@@ -199,22 +227,43 @@ engine_exec(DenormSpec *spec, SPIPlanPtr *slot, const char *sql,
 			int64 nrows, bool cacheable, int expect)
 {
 	SPIPlanPtr	plan = engine_plan(spec, slot, sql, nrows, cacheable);
-	int			ret;
+	volatile int ret = 0;
 	uint64		processed;
+	MemoryContext cxt = CurrentMemoryContext;
 
-	ret = SPI_execute_plan(plan, NULL, NULL, false, 0);
+	/* Count serialization failures PostgreSQL raises on our target writes. */
+	PG_TRY();
+	{
+		ret = SPI_execute_plan(plan, NULL, NULL, false, 0);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode == ERRCODE_T_R_SERIALIZATION_FAILURE)
+			stats_count(spec->name, COUNT_SERIALIZATION_FAILURE, 1);
+		FreeErrorData(edata);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
 	if (ret != expect)
 		elog(ERROR, "maintenance statement of projection \"%s\" returned %s, expected %s",
 			 spec->name, SPI_result_code_string(ret), SPI_result_code_string(expect));
 	processed = SPI_processed;
-	if (ret == SPI_OK_SELECT && SPI_processed == 1 && SPI_tuptable->tupdesc->natts == 1)
+	if (ret == SPI_OK_SELECT && SPI_processed == 1 && SPI_tuptable->tupdesc->natts == 1 &&
+		TupleDescAttr(SPI_tuptable->tupdesc, 0)->atttypid == INT8OID)
 	{
+		/* An apply statement: it selects the number of rows it wrote. */
 		bool		isnull;
 		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 
-		if (!isnull && SPI_tuptable->tupdesc->attrs[0].atttypid == INT8OID)
-			processed = DatumGetInt64(d);
+		processed = isnull ? 0 : DatumGetInt64(d);
+		engine_count_rows(processed);
 	}
+	else if (ret != SPI_OK_SELECT)
+		engine_count_rows(processed);
 	engine_done_with_plan(plan, cacheable);
 	return processed;
 }

@@ -74,12 +74,15 @@ isolation_check_reads(DenormSpec *spec, SPIPlanPtr plan, const char *what)
 		if (!ItemPointerEquals(&mine[i], &latest[i]))
 			same = false;
 	if (!same)
+	{
+		stats_count(spec->name, COUNT_SERIALIZATION_FAILURE, 1);
 		ereport(ERROR,
 				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 				 errmsg("could not serialize access to %s read by projection \"%s\"", what, spec->name),
 				 errdetail("A transaction that committed after this one started changed rows this maintenance reads; "
 						   "computing from this transaction's snapshot would write a stale value."),
 				 errhint("The transaction might succeed if retried.")));
+	}
 	pfree(mine);
 	pfree(latest);
 }

@@ -142,6 +142,10 @@ acquire_one(DenormSpec *spec, LockRequest *reqs, LockItem *it)
 	{
 		volatile int nest = -1;
 		MemoryContext cxt = CurrentMemoryContext;
+		instr_time	start;
+		instr_time	waited;
+
+		INSTR_TIME_SET_CURRENT(start);
 
 		if (denorm_lock_timeout > 0)
 		{
@@ -178,6 +182,10 @@ acquire_one(DenormSpec *spec, LockRequest *reqs, LockItem *it)
 		PG_END_TRY();
 		if (nest >= 0)
 			AtEOXact_GUC(true, nest);
+		INSTR_TIME_SET_CURRENT(waited);
+		INSTR_TIME_SUBTRACT(waited, start);
+		if (spec)
+			stats_count(spec->name, COUNT_LOCK_WAIT_US, INSTR_TIME_GET_MICROSEC(waited));
 	}
 }
 
@@ -227,6 +235,8 @@ lock_acquire_all(DenormSpec *spec, LockRequest *reqs, int nreqs)
 		items[nitems].key = -1;
 		if (escalate)
 		{
+			if (spec)
+				stats_count(spec->name, COUNT_ESCALATION, 1);
 			items[nitems].mode = excl ? ExclusiveLock : ShareLock;
 			if (excl)
 				st->escalated_excl = true;

@@ -128,6 +128,7 @@ column_recompute_keys(DenormSpec *spec, KeySet *groups)
 	if (groups->nkeys == 0)
 		return 0;
 	lock_groups_advisory(spec, groups, !is_small(groups->nkeys));
+	engine_count_keys(groups->nkeys);
 	ts = keyset_tuplestore(groups, &desc);
 	engine_register(ENR_KEYS, InvalidOid, desc, ts);
 	if (is_small(groups->nkeys))
@@ -190,6 +191,7 @@ source_change(DenormSpec *spec, MaintainCall *c)
 		TupleDesc	desc;
 		bool		cacheable = small && n <= DENORM_SMALL_STATEMENT;
 
+		engine_count_keys(groups ? groups->nkeys : n);
 		if (groups)
 		{
 			Tuplestorestate *ts = keyset_tuplestore(groups, &desc);

@@ -199,6 +199,7 @@ source_insert(DenormSpec *spec, RelRole *role, MaintainCall *c)
 	engine_begin(&es, spec);
 	PG_TRY();
 	{
+		engine_count_keys(n);
 		engine_register(ENR_NEW, RelationGetRelid(c->rel), NULL, c->new_rows);
 		check_lookups(spec, cacheable);
 		(void) engine_exec(spec, &spec->plans[RP_INSERT], spec->sql[RP_INSERT], n, cacheable,
@@ -234,6 +235,7 @@ source_delete(DenormSpec *spec, RelRole *role, MaintainCall *c)
 	engine_begin(&es, spec);
 	PG_TRY();
 	{
+		engine_count_keys(n);
 		engine_register(ENR_OLD, RelationGetRelid(c->rel), NULL, c->old_rows);
 		(void) engine_exec(spec, &spec->plans[RP_DELETE], spec->sql[RP_DELETE], n, cacheable,
 						   SPI_OK_DELETE);
@@ -289,6 +291,7 @@ source_update(DenormSpec *spec, RelRole *role, MaintainCall *c)
 	engine_begin(&es, spec);
 	PG_TRY();
 	{
+		engine_count_keys(keys ? keys->nkeys : n);
 		engine_register(ENR_OLD, RelationGetRelid(c->rel), NULL, old_rows);
 		engine_register(ENR_NEW, RelationGetRelid(c->rel), NULL, new_rows);
 		check_lookups(spec, cacheable);
@@ -338,6 +341,7 @@ row_apply_keys(DenormSpec *spec, KeySet *keys)
 	bool		cacheable = keys->nkeys <= DENORM_SMALL_STATEMENT;
 	uint64		n;
 
+	engine_count_keys(keys->nkeys);
 	engine_register(ENR_KEYS, InvalidOid, desc, ts);
 	n = engine_exec(spec, &spec->plans[RP_APPLY_KEYS], spec->sql[RP_APPLY_KEYS],
 					keys->nkeys, cacheable, SPI_OK_SELECT);
