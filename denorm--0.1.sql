@@ -260,6 +260,8 @@ BEGIN
          ORDER BY pr.name
     LOOP
         RAISE NOTICE 'projection "%" is unregistered: % was dropped', p.name, p.what;
+        -- The catalog row first: dropping the view below fires this trigger again.
+        DELETE FROM @extschema@.projection WHERE name OPERATOR(pg_catalog.=) p.name;
         FOR t IN
             SELECT tg.tgname, tg.tgrelid::pg_catalog.regclass AS rel
               FROM pg_catalog.pg_trigger tg
@@ -276,7 +278,6 @@ BEGIN
         IF NOT p.view OPERATOR(pg_catalog.=) ANY (dropped) THEN
             EXECUTE pg_catalog.format('DROP VIEW IF EXISTS %s', p.view::pg_catalog.regclass);
         END IF;
-        DELETE FROM @extschema@.projection WHERE name OPERATOR(pg_catalog.=) p.name;
     END LOOP;
     DELETE FROM @extschema@.invariant
      WHERE definition::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (dropped);

@@ -239,7 +239,7 @@ spec_all_names(void)
 
 	require_extension();
 	SPI_connect();
-	ret = SPI_execute("SELECT name FROM denorm.projection ORDER BY name", true, 0);
+	ret = SPI_execute("SELECT name FROM denorm.projection ORDER BY name", false, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute failed: %s", SPI_result_code_string(ret));
 	for (i = 0; i < SPI_processed; i++)
@@ -292,7 +292,7 @@ read_catalog_row(DenormSpec *spec, const char *name, MemoryContext cxt)
 								"SELECT kind, source, target, definition, type_column::text, "
 								"       key_column::text, row_key::text[], on_stale_write, owner, search_path "
 								"  FROM denorm.projection WHERE name OPERATOR(pg_catalog.=) $1",
-								1, &argtype, &arg, NULL, true, 1);
+								1, &argtype, &arg, NULL, false, 1);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(ret));
 	if (SPI_processed == 0)

@@ -69,6 +69,22 @@ definition_query(Oid viewid)
 				 errmsg("definition \"%s\" of a projection is not a view",
 						RelationGetRelationName(rel))));
 	q = copyObject(get_view_query(rel));
+
+	/*
+	 * ALTER VIEW ... RENAME COLUMN renames the view's attributes but not the
+	 * names in its stored query: the attributes are the truth.
+	 */
+	{
+		ListCell   *lc;
+
+		foreach(lc, q->targetList)
+		{
+			TargetEntry *tle = lfirst(lc);
+
+			if (!tle->resjunk && tle->resno <= RelationGetDescr(rel)->natts)
+				tle->resname = pstrdup(NameStr(TupleDescAttr(RelationGetDescr(rel), tle->resno - 1)->attname));
+		}
+	}
 	relation_close(rel, AccessShareLock);
 	return q;
 }

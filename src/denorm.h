@@ -335,6 +335,20 @@ extern bool guard_target_is_being_maintained(Oid relid);
 /* guard.c */
 extern HeapTuple guard_fire(DenormSpec *spec, TriggerData *td);
 
+/* role.c */
+typedef struct DenormRole
+{
+	bool		is_source;
+	bool		is_target;
+	int			lookup;			/* index into spec->lookups, or -1 */
+	Oid			canonical;		/* the spec's relation the firing one stands for */
+	bool		exact;			/* the firing relation is that relation itself */
+	struct AttrMap *map;		/* canonical attnum -> firing attnum, if !exact */
+} DenormRole;
+extern void role_find(DenormSpec *spec, Relation rel, DenormRole *role);
+extern const KeyDesc *role_key(DenormRole *role, const KeyDesc *kd);
+extern Bitmapset *role_attrs(DenormRole *role, const Bitmapset *attrs);
+
 /* maintain_row.c / maintain_column.c */
 extern void maintain_row(MaintainCall *call);
 extern void maintain_column(MaintainCall *call);
@@ -342,6 +356,11 @@ extern uint64 row_apply_keys(DenormSpec *spec, KeySet *keys);
 extern uint64 column_recompute_keys(DenormSpec *spec, KeySet *groups);
 
 /* admin.c (SQL-callable functions are declared with PG_FUNCTION_INFO_V1) */
+
+/* trigdef.c */
+extern List *trigdef_all(DenormSpec *spec);
+extern List *trigdef_for_tree(DenormSpec *spec, Oid top);
+extern bool trigdef_uses(DenormSpec *spec, Oid table);
 
 /* register.c */
 extern Oid	denorm_def_namespace(void);

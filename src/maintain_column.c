@@ -140,32 +140,28 @@ column_recompute_keys(DenormSpec *spec, KeySet *groups)
 }
 
 static void
-source_change(DenormSpec *spec, MaintainCall *c)
+source_change(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 {
 	Tuplestorestate *old_rows = TRIGGER_FIRED_BY_INSERT(c->event) ? NULL : c->old_rows;
 	Tuplestorestate *new_rows = TRIGGER_FIRED_BY_DELETE(c->event) ? NULL : c->new_rows;
 	int64		n = Max(transition_count(old_rows), transition_count(new_rows));
-	bool		exact = RelationGetRelid(c->rel) == spec->source;
+	const KeyDesc *group_key = role_key(role, &spec->src_key);
+	Bitmapset  *used = role_attrs(role, spec->src_used);
 	KeySet	   *groups = NULL;
 	bool		small;
 	EngineState es;
 
 	if (n == 0)
 		return;
-	if (!exact)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("column projection \"%s\" is maintained from %s only, not from its partitions",
-						spec->name, get_rel_name(spec->source))));
 	if (TRIGGER_FIRED_BY_UPDATE(c->event))
 	{
 		bool		key_changed;
 
-		if (!bitmap_overlap_attrs(c->updated_cols, spec->src_used))
+		if (!bitmap_overlap_attrs(c->updated_cols, used))
 			return;
 		if (is_small(n))
 		{
-			transition_filter_changed(c->rel, c->old_rows, c->new_rows, spec->src_used, NULL,
+			transition_filter_changed(c->rel, c->old_rows, c->new_rows, used, NULL,
 									  &old_rows, &new_rows, &n, &key_changed);
 			if (n == 0)
 				return;
@@ -175,7 +171,7 @@ source_change(DenormSpec *spec, MaintainCall *c)
 	small = is_small(n);
 	if (small || spec->recompute)
 	{
-		groups = keyset_create(&spec->src_key, (int) Min(n * 2, 4096));
+		groups = keyset_create(group_key, (int) Min(n * 2, 4096));
 		transition_collect_keys(c->rel, new_rows, groups);
 		transition_collect_keys(c->rel, old_rows, groups);
 		keyset_finish(groups);
@@ -189,7 +185,7 @@ source_change(DenormSpec *spec, MaintainCall *c)
 	PG_TRY();
 	{
 		TupleDesc	desc;
-		bool		cacheable = small && n <= DENORM_SMALL_STATEMENT;
+		bool		cacheable = small && role->exact && n <= DENORM_SMALL_STATEMENT;
 
 		engine_count_keys(groups ? groups->nkeys : n);
 		if (groups)
@@ -252,7 +248,7 @@ source_truncate(DenormSpec *spec)
  * target rows whose key changed: compute their groups from the source.
  */
 static void
-target_change(DenormSpec *spec, MaintainCall *c)
+target_change(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 {
 	Tuplestorestate *new_rows = c->new_rows;
 	Tuplestorestate *old_rows = c->old_rows;
@@ -270,6 +266,7 @@ target_change(DenormSpec *spec, MaintainCall *c)
 
 		for (i = 0; i < spec->tgt_key.natts; i++)
 			keycols = bms_add_member(keycols, spec->tgt_key.attnums[i] - FirstLowInvalidHeapAttributeNumber);
+		keycols = role_attrs(role, keycols);
 		if (!bitmap_overlap_attrs(c->updated_cols, keycols))
 			return;				/* the common case: the key was not written */
 		transition_filter_changed(c->rel, c->old_rows, c->new_rows, keycols, NULL,
@@ -277,7 +274,7 @@ target_change(DenormSpec *spec, MaintainCall *c)
 		if (n == 0)
 			return;
 	}
-	groups = keyset_create(&spec->tgt_key, (int) Min(n, 4096));
+	groups = keyset_create(role_key(role, &spec->tgt_key), (int) Min(n, 4096));
 	transition_collect_keys(c->rel, new_rows, groups);
 	keyset_finish(groups);
 	if (groups->nkeys == 0)
@@ -306,16 +303,17 @@ void
 maintain_column(MaintainCall *c)
 {
 	DenormSpec *spec = c->spec;
-	Oid			relid = RelationGetRelid(c->rel);
+	DenormRole	role;
 
-	if (relid == spec->target)
+	role_find(spec, c->rel, &role);
+	if (role.is_target)
 	{
 		/* With a validated foreign key, no source row can name a new target row. */
 		if ((TRIGGER_FIRED_BY_INSERT(c->event) && !spec->has_fk) || TRIGGER_FIRED_BY_UPDATE(c->event))
-			target_change(spec, c);
+			target_change(spec, &role, c);
 		return;
 	}
-	if (relid != spec->source)
+	if (!role.is_source)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("projection \"%s\" does not read table %s, so it cannot be maintained from a trigger on it",
@@ -323,5 +321,5 @@ maintain_column(MaintainCall *c)
 	if (TRIGGER_FIRED_BY_TRUNCATE(c->event))
 		source_truncate(spec);
 	else
-		source_change(spec, c);
+		source_change(spec, &role, c);
 }

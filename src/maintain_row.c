@@ -9,116 +9,14 @@
  */
 #include "postgres.h"
 
-#include "access/attmap.h"
 #include "access/sysattr.h"
 #include "access/table.h"
-#include "catalog/partition.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
 #include "denorm.h"
-
-/* How the firing relation relates to the projection. */
-typedef struct RelRole
-{
-	bool		is_source;
-	int			lookup;			/* index into spec->lookups, or -1 */
-	Oid			canonical;		/* the spec's relation it stands for */
-	bool		exact;			/* the firing relation is that relation */
-	AttrMap    *map;			/* canonical attnum -> firing attnum, if !exact */
-} RelRole;
-
-static Oid
-canonical_ancestor(Relation rel, Oid want)
-{
-	List	   *ancestors;
-	ListCell   *lc;
-
-	if (!rel->rd_rel->relispartition)
-		return InvalidOid;
-	ancestors = get_partition_ancestors(RelationGetRelid(rel));
-	foreach(lc, ancestors)
-		if (lfirst_oid(lc) == want)
-			return want;
-	return InvalidOid;
-}
-
-static void
-find_role(DenormSpec *spec, Relation rel, RelRole *role)
-{
-	Oid			relid = RelationGetRelid(rel);
-	int			i;
-
-	memset(role, 0, sizeof(*role));
-	role->lookup = -1;
-	if (relid == spec->source || OidIsValid(canonical_ancestor(rel, spec->source)))
-	{
-		role->is_source = true;
-		role->canonical = spec->source;
-	}
-	else
-	{
-		for (i = 0; i < spec->nlookups; i++)
-			if (relid == spec->lookups[i].relid ||
-				OidIsValid(canonical_ancestor(rel, spec->lookups[i].relid)))
-			{
-				role->lookup = i;
-				role->canonical = spec->lookups[i].relid;
-				break;
-			}
-	}
-	if (!OidIsValid(role->canonical))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("projection \"%s\" does not read table %s, so it cannot be maintained from a trigger on it",
-						spec->name, RelationGetRelationName(rel)),
-				 errhint("denorm.trigger_ddl('%s') prints the triggers the projection needs.", spec->name)));
-	role->exact = (relid == role->canonical);
-	if (!role->exact)
-	{
-		Relation	canon = table_open(role->canonical, AccessShareLock);
-
-		role->map = build_attrmap_by_name(RelationGetDescr(rel), RelationGetDescr(canon));
-		table_close(canon, AccessShareLock);
-	}
-}
-
-/* A key description in the firing relation's attribute numbers. */
-static const KeyDesc *
-role_key(RelRole *role, const KeyDesc *kd)
-{
-	KeyDesc    *copy;
-	int			i;
-
-	if (role->exact)
-		return kd;
-	copy = palloc(sizeof(KeyDesc));
-	memcpy(copy, kd, sizeof(KeyDesc));
-	for (i = 0; i < kd->natts; i++)
-		copy->attnums[i] = role->map->attnums[kd->attnums[i] - 1];
-	return copy;
-}
-
-static Bitmapset *
-role_attrs(RelRole *role, const Bitmapset *attrs)
-{
-	Bitmapset  *out = NULL;
-	int			x = -1;
-
-	if (role->exact)
-		return (Bitmapset *) attrs;
-	while ((x = bms_next_member(attrs, x)) >= 0)
-	{
-		AttrNumber	att = x + FirstLowInvalidHeapAttributeNumber;
-
-		if (att > 0)
-			att = role->map->attnums[att - 1];
-		out = bms_add_member(out, att - FirstLowInvalidHeapAttributeNumber);
-	}
-	return out;
-}
 
 static bool
 is_small(int64 n)
@@ -131,7 +29,7 @@ is_small(int64 n)
  * exclusive-lock the given source keys (phase 1), in one ordered pass.
  */
 static void
-lock_for_source(DenormSpec *spec, RelRole *role, Relation rel,
+lock_for_source(DenormSpec *spec, DenormRole *role, Relation rel,
 				Tuplestorestate *new_rows, int64 n, KeySet *keys, bool need_keys)
 {
 	LockRequest *reqs = palloc0(sizeof(LockRequest) * (spec->nlookups + 1));
@@ -184,7 +82,7 @@ check_lookups(DenormSpec *spec, bool cacheable)
 }
 
 static void
-source_insert(DenormSpec *spec, RelRole *role, MaintainCall *c)
+source_insert(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 {
 	int64		n = transition_count(c->new_rows);
 	bool		cacheable = role->exact && n <= DENORM_SMALL_STATEMENT;
@@ -215,7 +113,7 @@ source_insert(DenormSpec *spec, RelRole *role, MaintainCall *c)
 }
 
 static void
-source_delete(DenormSpec *spec, RelRole *role, MaintainCall *c)
+source_delete(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 {
 	int64		n = transition_count(c->old_rows);
 	bool		cacheable = role->exact && n <= DENORM_SMALL_STATEMENT;
@@ -250,7 +148,7 @@ source_delete(DenormSpec *spec, RelRole *role, MaintainCall *c)
 }
 
 static void
-source_update(DenormSpec *spec, RelRole *role, MaintainCall *c)
+source_update(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 {
 	int64		n = transition_count(c->new_rows);
 	Bitmapset  *used = role_attrs(role, spec->src_used);
@@ -372,7 +270,7 @@ keys_from_result(KeySet *ks)
  * those, and recompute them from the source.
  */
 static void
-lookup_change(DenormSpec *spec, RelRole *role, MaintainCall *c)
+lookup_change(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 {
 	DenormLookup *lk = &spec->lookups[role->lookup];
 	const KeyDesc *dep_key = role_key(role, &lk->dep_key);
@@ -465,7 +363,7 @@ lookup_change(DenormSpec *spec, RelRole *role, MaintainCall *c)
 
 /* Everything that depends on a lookup's contents: rebuild the projection. */
 static void
-lookup_truncate(DenormSpec *spec, RelRole *role)
+lookup_truncate(DenormSpec *spec, DenormRole *role)
 {
 	LockRequest reqs[2];
 	EngineState es;
@@ -497,9 +395,15 @@ void
 maintain_row(MaintainCall *c)
 {
 	DenormSpec *spec = c->spec;
-	RelRole		role;
+	DenormRole	role;
 
-	find_role(spec, c->rel, &role);
+	role_find(spec, c->rel, &role);
+	if (role.is_target)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("denorm.maintain() fired on %s, the target of row projection \"%s\"",
+						RelationGetRelationName(c->rel), spec->name),
+				 errhint("A row projection's target takes denorm.guard(), not denorm.maintain().")));
 	if (role.is_source)
 	{
 		if (TRIGGER_FIRED_BY_INSERT(c->event))

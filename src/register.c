@@ -117,7 +117,7 @@ catalog_has(const char *table, const char *name)
 
 	SPI_connect();
 	ret = SPI_execute_with_args(psprintf("SELECT 1 FROM denorm.%s WHERE name OPERATOR(pg_catalog.=) $1", table),
-								1, &argtype, &arg, NULL, true, 1);
+								1, &argtype, &arg, NULL, false, 1);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "catalog lookup failed: %s", SPI_result_code_string(ret));
 	found = SPI_processed > 0;
@@ -211,88 +211,6 @@ check_no_inheritance(DenormSpec *spec, Oid relid)
 						spec->name, qualified(relid)),
 				 errdetail("Statements on a parent or child table would change rows without firing the triggers denorm relies on."),
 				 errhint("Use declarative partitioning instead; partitioned tables are supported.")));
-}
-
-/* Tables carrying triggers for a relation: itself and, if partitioned, every member of the tree. */
-static List *
-trigger_tables(Oid relid)
-{
-	if (get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE)
-		return find_all_inheritors(relid, NoLock, NULL);
-	return list_make1_oid(relid);
-}
-
-static void
-append_maintain_triggers(List **out, const char *name, Oid relid)
-{
-	ListCell   *lc;
-	const char *fn = psprintf("denorm.maintain(%s)", quote_literal_cstr(name));
-
-	foreach(lc, trigger_tables(relid))
-	{
-		char	   *rel = qualified(lfirst_oid(lc));
-
-		*out = lappend(*out, psprintf("CREATE TRIGGER %s AFTER INSERT ON %s REFERENCING NEW TABLE AS %s "
-									  "FOR EACH STATEMENT EXECUTE FUNCTION %s",
-									  quote_identifier(psprintf("denorm_%s_ins", name)), rel, ENR_NEW, fn));
-		*out = lappend(*out, psprintf("CREATE TRIGGER %s AFTER UPDATE ON %s REFERENCING OLD TABLE AS %s NEW TABLE AS %s "
-									  "FOR EACH STATEMENT EXECUTE FUNCTION %s",
-									  quote_identifier(psprintf("denorm_%s_upd", name)), rel, ENR_OLD, ENR_NEW, fn));
-		*out = lappend(*out, psprintf("CREATE TRIGGER %s AFTER DELETE ON %s REFERENCING OLD TABLE AS %s "
-									  "FOR EACH STATEMENT EXECUTE FUNCTION %s",
-									  quote_identifier(psprintf("denorm_%s_del", name)), rel, ENR_OLD, fn));
-		*out = lappend(*out, psprintf("CREATE TRIGGER %s AFTER TRUNCATE ON %s "
-									  "FOR EACH STATEMENT EXECUTE FUNCTION %s",
-									  quote_identifier(psprintf("denorm_%s_trunc", name)), rel, fn));
-	}
-}
-
-/* Every CREATE TRIGGER statement a projection needs. */
-static List *
-trigger_statements(DenormSpec *spec)
-{
-	List	   *out = NIL;
-	const char *guard = psprintf("denorm.guard(%s)", quote_literal_cstr(spec->name));
-	int			i;
-	ListCell   *lc;
-
-	append_maintain_triggers(&out, spec->name, spec->source);
-	for (i = 0; i < spec->nlookups; i++)
-		append_maintain_triggers(&out, spec->name, spec->lookups[i].relid);
-
-	if (spec->kind == DENORM_ROW)
-	{
-		foreach(lc, trigger_tables(spec->target))
-		{
-			char	   *rel = qualified(lfirst_oid(lc));
-
-			out = lappend(out, psprintf("CREATE TRIGGER %s BEFORE INSERT OR UPDATE OR DELETE ON %s "
-										"FOR EACH STATEMENT EXECUTE FUNCTION %s",
-										quote_identifier(psprintf("denorm_%s_guard", spec->name)), rel, guard));
-			out = lappend(out, psprintf("CREATE TRIGGER %s BEFORE TRUNCATE ON %s "
-										"FOR EACH STATEMENT EXECUTE FUNCTION %s",
-										quote_identifier(psprintf("denorm_%s_guard_trunc", spec->name)), rel, guard));
-		}
-	}
-	else
-	{
-		const char *fn = psprintf("denorm.maintain(%s)", quote_literal_cstr(spec->name));
-
-		out = lappend(out, psprintf("CREATE TRIGGER %s BEFORE INSERT OR UPDATE ON %s "
-									"FOR EACH ROW EXECUTE FUNCTION %s",
-									quote_identifier(psprintf("denorm_%s_guard", spec->name)),
-									spec->target_sql, guard));
-		out = lappend(out, psprintf("CREATE TRIGGER %s AFTER UPDATE ON %s REFERENCING OLD TABLE AS %s NEW TABLE AS %s "
-									"FOR EACH STATEMENT EXECUTE FUNCTION %s",
-									quote_identifier(psprintf("denorm_%s_tgt_upd", spec->name)),
-									spec->target_sql, ENR_OLD, ENR_NEW, fn));
-		/* Always there: a foreign key that orders inserts today may be dropped tomorrow. */
-		out = lappend(out, psprintf("CREATE TRIGGER %s AFTER INSERT ON %s REFERENCING NEW TABLE AS %s "
-									"FOR EACH STATEMENT EXECUTE FUNCTION %s",
-									quote_identifier(psprintf("denorm_%s_tgt_ins", spec->name)),
-									spec->target_sql, ENR_NEW, fn));
-	}
-	return out;
 }
 
 /* Outgoing edges of the "feeds" graph: source and lookups feed the target. */
@@ -666,7 +584,7 @@ create_projection(DenormKind kind, text *name_t, Oid target, text *query_t,
 	{
 		ListCell   *lc;
 
-		foreach(lc, trigger_statements(spec))
+		foreach(lc, trigdef_all(spec))
 			run_sql(lfirst(lc), SPI_OK_UTILITY);
 	}
 	MemoryContextSwitchTo(old);
@@ -751,7 +669,7 @@ projection_triggers(const char *name)
 								"         pg_catalog.length(t.tgargs) OPERATOR(pg_catalog.-) 1), 'SQL_ASCII') OPERATOR(pg_catalog.=) $1 "
 								"   AND NOT t.tgisinternal "
 								" ORDER BY t.tgrelid::pg_catalog.regclass::pg_catalog.text, t.tgname",
-								1, &argtype, &arg, NULL, true, 0);
+								1, &argtype, &arg, NULL, false, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "trigger lookup failed: %s", SPI_result_code_string(ret));
 	for (i = 0; i < SPI_processed; i++)
@@ -789,7 +707,7 @@ catalog_owner(const char *table, const char *name)
 
 	SPI_connect();
 	ret = SPI_execute_with_args(psprintf("SELECT owner FROM denorm.%s WHERE name OPERATOR(pg_catalog.=) $1", table),
-								1, &argtype, &arg, NULL, true, 1);
+								1, &argtype, &arg, NULL, false, 1);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "catalog lookup failed: %s", SPI_result_code_string(ret));
 	if (SPI_processed > 0)
@@ -859,7 +777,7 @@ denorm_trigger_ddl(PG_FUNCTION_ARGS)
 	spec = spec_lookup(name, false);
 	PG_TRY();
 	{
-		foreach(lc, trigger_statements(spec))
+		foreach(lc, trigdef_all(spec))
 		{
 			Datum		v = CStringGetTextDatum(psprintf("%s;", (char *) lfirst(lc)));
 			bool		isnull = false;

@@ -11,6 +11,7 @@
  */
 #include "postgres.h"
 
+#include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_operator.h"
 #include "lib/stringinfo.h"
@@ -122,6 +123,24 @@ deparse_definition(DenormSpec *spec, Query *query, const char *enr)
 		 * ruleutils prints a CTE reference as its bare name plus the alias;
 		 * at execution the bare name resolves to our ephemeral relation.
 		 */
+		Relation	rel = table_open(rte->relid, AccessShareLock);
+		TupleDesc	desc = RelationGetDescr(rel);
+		List	   *colnames = NIL;
+		int			i;
+
+		/*
+		 * A CTE reference is printed with the column names the range table
+		 * entry remembers, which are those of when the view was made: give
+		 * it the current ones, so that renamed source columns deparse right.
+		 */
+		for (i = 0; i < desc->natts; i++)
+		{
+			Form_pg_attribute att = TupleDescAttr(desc, i);
+
+			colnames = lappend(colnames, makeString(pstrdup(att->attisdropped ? "" : NameStr(att->attname))));
+		}
+		table_close(rel, AccessShareLock);
+		rte->eref = makeAlias(rte->eref->aliasname, colnames);
 		rte->rtekind = RTE_CTE;
 		rte->ctename = pstrdup(enr);
 		rte->ctelevelsup = 0;

@@ -1,0 +1,484 @@
+/*
+ * ddl.c — keeps projections working through schema changes, from two event
+ * triggers:
+ *
+ *  ddl_command_start: refuses (without CASCADE) dropping a target or a
+ *    column a projection writes, and with CASCADE unregisters the projection
+ *    first, saying so; refuses retyping a column a projection writes; warns
+ *    when a denorm trigger is disabled. (Dropping or retyping what a
+ *    definition reads is refused by PostgreSQL itself: the definition view
+ *    depends on it; with CASCADE the sql_drop trigger unregisters.)
+ *  ddl_command_end: follows a renamed target column (the definition view's
+ *    output column and the catalog's identity names are renamed with it),
+ *    and gives partitions created or attached under a table a projection
+ *    uses their triggers (and takes them off detached ones).
+ */
+#include "postgres.h"
+
+#include "access/relation.h"
+#include "catalog/namespace.h"
+#include "catalog/partition.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
+#include "catalog/pg_type.h"
+#include "commands/event_trigger.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+#include "denorm.h"
+
+PG_FUNCTION_INFO_V1(denorm_on_ddl_start);
+PG_FUNCTION_INFO_V1(denorm_on_ddl_end);
+
+static char *
+qualified(Oid relid)
+{
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									  get_rel_name(relid));
+}
+
+/* Run sql as the extension's owner (denorm's views and triggers need it). */
+static void
+run_as_owner(const char *sql)
+{
+	Oid			save_userid;
+	int			save_sec;
+	int			ret;
+
+	GetUserIdAndSecContext(&save_userid, &save_sec);
+	SetUserIdAndSecContext(denorm_extension_owner(), save_sec | SECURITY_LOCAL_USERID_CHANGE);
+	SPI_connect();
+	ret = SPI_execute(sql, false, 0);
+	if (ret < 0)
+		elog(ERROR, "\"%s\" failed: %s", sql, SPI_result_code_string(ret));
+	SPI_finish();
+	SetUserIdAndSecContext(save_userid, save_sec);
+}
+
+/* A registration as the catalog has it: enough for DDL checks, which must
+ * work even when a projection's spec could not be built any more. */
+typedef struct Registration
+{
+	char	   *name;
+	Oid			source;
+	Oid			target;
+	Oid			view;
+} Registration;
+
+static List *
+registrations(void)
+{
+	List	   *out = NIL;
+	MemoryContext caller = CurrentMemoryContext;
+	uint64		i;
+
+	if (!OidIsValid(denorm_catalog_relid()))
+		return NIL;
+	SPI_connect();
+	if (SPI_execute("SELECT name, source::pg_catalog.oid, target::pg_catalog.oid, "
+					"definition::pg_catalog.oid FROM denorm.projection ORDER BY name",
+					false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read denorm.projection");
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		MemoryContext old = MemoryContextSwitchTo(caller);
+		Registration *r = palloc(sizeof(Registration));
+
+		r->name = pstrdup(SPI_getvalue(tup, desc, 1));
+		r->source = DatumGetObjectId(SPI_getbinval(tup, desc, 2, &isnull));
+		r->target = DatumGetObjectId(SPI_getbinval(tup, desc, 3, &isnull));
+		r->view = DatumGetObjectId(SPI_getbinval(tup, desc, 4, &isnull));
+		out = lappend(out, r);
+		MemoryContextSwitchTo(old);
+	}
+	SPI_finish();
+	return out;
+}
+
+/* Does the projection write column name of its target (is it an output of its view)? */
+static bool
+writes_column(Registration *r, const char *name)
+{
+	Relation	view = try_relation_open(r->view, AccessShareLock);
+	bool		found = false;
+	int			i;
+
+	if (view == NULL)
+		return false;
+	for (i = 0; i < RelationGetDescr(view)->natts && !found; i++)
+		if (strcmp(NameStr(TupleDescAttr(RelationGetDescr(view), i)->attname), name) == 0)
+			found = true;
+	relation_close(view, AccessShareLock);
+	return found;
+}
+
+/* The specs of all registered projections (released by the caller). */
+static pg_noinline List *
+all_specs(void)
+{
+	List	   *specs = NIL;
+	ListCell   *lc;
+
+	foreach(lc, registrations())
+	{
+		DenormSpec *s = spec_lookup(((Registration *) lfirst(lc))->name, true);
+
+		if (s)
+			specs = lappend(specs, s);
+	}
+	return specs;
+}
+
+static void
+release_all(List *specs)
+{
+	ListCell   *lc;
+
+	foreach(lc, specs)
+		spec_release(lfirst(lc));
+}
+
+static Oid
+relid_of(RangeVar *rv)
+{
+	return rv ? RangeVarGetRelid(rv, NoLock, true) : InvalidOid;
+}
+
+/* DROP TABLE of a target without CASCADE: refuse, naming the projection. */
+static void
+check_drop(List *regs, DropStmt *stmt)
+{
+	ListCell   *lo;
+
+	if (stmt->removeType != OBJECT_TABLE)
+		return;
+	foreach(lo, stmt->objects)
+	{
+		Oid			relid = relid_of(makeRangeVarFromNameList(lfirst(lo)));
+		ListCell   *ls;
+
+		if (!OidIsValid(relid))
+			continue;
+		foreach(ls, regs)
+		{
+			Registration *r = lfirst(ls);
+
+			if (r->target != relid || stmt->behavior == DROP_CASCADE)
+				continue;
+			ereport(ERROR,
+					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+					 errmsg("cannot drop table %s because projection \"%s\" writes it",
+							qualified(relid), r->name),
+					 errhint("Drop the projection first (denorm.drop_projection('%s')), "
+							 "or use DROP ... CASCADE to unregister it too.", r->name)));
+		}
+	}
+}
+
+static void
+warn_disabled(Registration *r, Oid relid)
+{
+	ereport(WARNING,
+			(errmsg("projection \"%s\" is no longer maintained from %s while its triggers are disabled",
+					r->name, qualified(relid)),
+			 errhint("Enable them again, then run denorm.repair('%s'); denorm.audit() reports the drift meanwhile.",
+					 r->name)));
+}
+
+/* Does a denorm trigger of projection r sit on table relid (and match name, if given)? */
+static bool
+has_trigger(Registration *r, Oid relid, const char *name)
+{
+	Datum		args[2];
+	Oid			types[2] = {OIDOID, TEXTOID};
+	bool		found;
+
+	args[0] = ObjectIdGetDatum(relid);
+	args[1] = CStringGetTextDatum(name ? name : psprintf("denorm\\_%s\\_%%", r->name));
+	SPI_connect();
+	if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid OPERATOR(pg_catalog.=) $1 "
+							  "AND tgname OPERATOR(pg_catalog.~~) $2",
+							  2, types, args, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read pg_trigger");
+	found = SPI_processed > 0;
+	SPI_finish();
+	return found;
+}
+
+/* ALTER TABLE on a table projections use. */
+static void
+check_alter(List *regs, AlterTableStmt *stmt)
+{
+	Oid			relid = relid_of(stmt->relation);
+	ListCell   *lc;
+
+	if (!OidIsValid(relid))
+		return;
+	foreach(lc, stmt->cmds)
+	{
+		AlterTableCmd *cmd = lfirst(lc);
+		ListCell   *ls;
+
+		foreach(ls, regs)
+		{
+			Registration *r = lfirst(ls);
+
+			switch (cmd->subtype)
+			{
+				case AT_DropColumn:
+					if (r->target != relid || !writes_column(r, cmd->name))
+						break;
+					if (cmd->behavior != DROP_CASCADE)
+						ereport(ERROR,
+								(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+								 errmsg("cannot drop column %s of table %s because projection \"%s\" writes it",
+										quote_identifier(cmd->name), qualified(relid), r->name),
+								 errhint("Drop the projection first, or use DROP COLUMN ... CASCADE to unregister it too.")));
+					ereport(NOTICE,
+							(errmsg("projection \"%s\" is unregistered: column %s of %s, which it writes, is dropped",
+									r->name, quote_identifier(cmd->name), qualified(relid))));
+					run_as_owner(psprintf("SELECT denorm.drop_projection(%s)", quote_literal_cstr(r->name)));
+					break;
+				case AT_AlterColumnType:
+					if (r->target != relid || !writes_column(r, cmd->name))
+						break;
+					ereport(ERROR,
+							(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+							 errmsg("cannot alter type of column %s of table %s because projection \"%s\" writes it",
+									quote_identifier(cmd->name), qualified(relid), r->name),
+							 errhint("Drop the projection, alter the column, and register the projection again.")));
+					break;
+				case AT_DisableTrig:
+					if (has_trigger(r, relid, cmd->name) &&
+						strncmp(cmd->name, "denorm_", 7) == 0)
+						warn_disabled(r, relid);
+					break;
+				case AT_DisableTrigAll:
+				case AT_DisableTrigUser:
+					if (has_trigger(r, relid, NULL))
+						warn_disabled(r, relid);
+					break;
+				default:
+					break;
+			}
+		}
+	}
+}
+
+Datum
+denorm_on_ddl_start(PG_FUNCTION_ARGS)
+{
+	EventTriggerData *trig;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("denorm.on_ddl_start() was not called by the event trigger manager")));
+	trig = (EventTriggerData *) fcinfo->context;
+	if (!IsA(trig->parsetree, DropStmt) && !IsA(trig->parsetree, AlterTableStmt))
+		PG_RETURN_VOID();
+	if (IsA(trig->parsetree, DropStmt))
+		check_drop(registrations(), (DropStmt *) trig->parsetree);
+	else
+		check_alter(registrations(), (AlterTableStmt *) trig->parsetree);
+	PG_RETURN_VOID();
+}
+
+/* A target column was renamed: rename it in the view and the catalog too. */
+static void
+follow_rename(List *regs, RenameStmt *stmt)
+{
+	Oid			relid;
+	ListCell   *ls;
+	bool		changed = false;
+
+	if (stmt->renameType != OBJECT_COLUMN || stmt->relationType != OBJECT_TABLE)
+		return;
+	relid = relid_of(stmt->relation);
+	if (!OidIsValid(relid))
+		return;
+	foreach(ls, regs)
+	{
+		Registration *r = lfirst(ls);
+		char	   *old = quote_literal_cstr(stmt->subname);
+		char	   *new = quote_literal_cstr(stmt->newname);
+
+		if (r->target != relid || !writes_column(r, stmt->subname))
+			continue;
+		run_as_owner(psprintf("ALTER VIEW denorm_def.%s RENAME COLUMN %s TO %s",
+							  quote_identifier(r->name), quote_identifier(stmt->subname),
+							  quote_identifier(stmt->newname)));
+		run_as_owner(psprintf("UPDATE denorm.projection SET "
+							  "type_column = CASE WHEN type_column OPERATOR(pg_catalog.=) %s THEN %s ELSE type_column END, "
+							  "key_column = CASE WHEN key_column OPERATOR(pg_catalog.=) %s THEN %s ELSE key_column END, "
+							  "row_key = pg_catalog.array_replace(row_key, %s::name, %s::name) "
+							  "WHERE name OPERATOR(pg_catalog.=) %s",
+							  old, new, old, new, old, new, quote_literal_cstr(r->name)));
+		changed = true;
+	}
+	if (changed)
+		CacheInvalidateRelcacheByRelid(denorm_catalog_relid());
+}
+
+/* Is table the target of spec, or one of its partitions? */
+static bool
+in_target_tree(DenormSpec *spec, Oid table)
+{
+	ListCell   *lc;
+
+	if (table == spec->target)
+		return true;
+	if (!get_rel_relispartition(table))
+		return false;
+	foreach(lc, get_partition_ancestors(table))
+		if (lfirst_oid(lc) == spec->target)
+			return true;
+	return false;
+}
+
+/* Does projection name have a trigger on table? */
+static bool
+has_trigger_on(const char *name, Oid table)
+{
+	Registration r;
+
+	r.name = (char *) name;
+	return has_trigger(&r, table, NULL);
+}
+
+/* A table was attached (or created) as a partition: give it its triggers. */
+static void
+follow_attach(List *specs, Oid partition)
+{
+	ListCell   *ls;
+
+	if (!OidIsValid(partition) || !get_rel_relispartition(partition))
+		return;
+	foreach(ls, specs)
+	{
+		DenormSpec *spec = lfirst(ls);
+		ListCell   *lc;
+
+		if (!trigdef_uses(spec, partition))
+			continue;
+		foreach(lc, trigdef_for_tree(spec, partition))
+			run_as_owner(lfirst(lc));
+		/* Rows that came with the partition reached the table without DML. */
+		if (!in_target_tree(spec, partition))
+			run_as_owner(psprintf("SELECT denorm.rebuild(%s)", quote_literal_cstr(spec->name)));
+	}
+}
+
+/* Does the projection use table itself (not as a partition of another)? */
+static bool
+uses_directly(DenormSpec *spec, Oid table)
+{
+	int			i;
+
+	if (spec->source == table || spec->target == table)
+		return true;
+	for (i = 0; i < spec->nlookups; i++)
+		if (spec->lookups[i].relid == table)
+			return true;
+	return false;
+}
+
+/*
+ * A partition was detached: take off it the triggers of projections that
+ * used it only as a partition of another table.
+ */
+static void
+follow_detach(List *specs, Oid partition, Oid former_parent)
+{
+	List	   *tables;
+	ListCell   *lc;
+
+	if (!OidIsValid(partition))
+		return;
+	tables = get_rel_relkind(partition) == RELKIND_PARTITIONED_TABLE
+		? find_all_inheritors(partition, NoLock, NULL) : list_make1_oid(partition);
+	foreach(lc, tables)
+	{
+		Oid			table = lfirst_oid(lc);
+		ListCell   *ls;
+
+		foreach(ls, specs)
+		{
+			DenormSpec *spec = lfirst(ls);
+
+			if (uses_directly(spec, table) || !has_trigger_on(spec->name, table))
+				continue;
+			run_as_owner(psprintf("DO $denorm$ DECLARE t record; BEGIN "
+								  "FOR t IN SELECT tgname FROM pg_catalog.pg_trigger "
+								  " WHERE tgrelid OPERATOR(pg_catalog.=) %u AND NOT tgisinternal "
+								  "   AND tgparentid OPERATOR(pg_catalog.=) 0 "
+								  "   AND tgname OPERATOR(pg_catalog.~~) %s LOOP "
+								  "  EXECUTE pg_catalog.format('DROP TRIGGER %%I ON %%s', t.tgname, %s); "
+								  "END LOOP; END $denorm$",
+								  table,
+								  quote_literal_cstr(psprintf("denorm\\_%s\\_%%", spec->name)),
+								  quote_literal_cstr(qualified(table))));
+			/* Its rows left the table without DML. */
+			if (table == partition && spec->target != former_parent)
+				run_as_owner(psprintf("SELECT denorm.rebuild(%s)", quote_literal_cstr(spec->name)));
+		}
+	}
+}
+
+Datum
+denorm_on_ddl_end(PG_FUNCTION_ARGS)
+{
+	EventTriggerData *trig;
+	Node	   *tree;
+	List	   *specs;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("denorm.on_ddl_end() was not called by the event trigger manager")));
+	trig = (EventTriggerData *) fcinfo->context;
+	tree = trig->parsetree;
+	if (!IsA(tree, RenameStmt) && !IsA(tree, CreateStmt) && !IsA(tree, AlterTableStmt))
+		PG_RETURN_VOID();
+
+	if (IsA(tree, RenameStmt))
+	{
+		follow_rename(registrations(), (RenameStmt *) tree);
+		PG_RETURN_VOID();
+	}
+	specs = all_specs();
+	PG_TRY();
+	{
+		if (IsA(tree, CreateStmt) && ((CreateStmt *) tree)->partbound)
+			follow_attach(specs, relid_of(((CreateStmt *) tree)->relation));
+		else if (IsA(tree, AlterTableStmt))
+		{
+			ListCell   *lc;
+
+			foreach(lc, ((AlterTableStmt *) tree)->cmds)
+			{
+				AlterTableCmd *cmd = lfirst(lc);
+
+				if (cmd->subtype == AT_AttachPartition)
+					follow_attach(specs, relid_of(((PartitionCmd *) cmd->def)->name));
+				else if (cmd->subtype == AT_DetachPartition)
+					follow_detach(specs, relid_of(((PartitionCmd *) cmd->def)->name),
+								  relid_of(((AlterTableStmt *) tree)->relation));
+			}
+		}
+	}
+	PG_FINALLY();
+	{
+		release_all(specs);
+	}
+	PG_END_TRY();
+	PG_RETURN_VOID();
+}

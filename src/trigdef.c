@@ -1,0 +1,154 @@
+/*
+ * trigdef.c — the CREATE TRIGGER statements a projection needs, table by
+ * table: four maintain() triggers on its source and on each lookup, the
+ * guard (and for column projections the target-side maintain() triggers) on
+ * its target. Partitioned tables get them on every member of the tree, since
+ * statement triggers fire only for the table a statement names.
+ */
+#include "postgres.h"
+
+#include "catalog/partition.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#include "denorm.h"
+
+static char *
+qualified(Oid relid)
+{
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									  get_rel_name(relid));
+}
+
+static char *
+trigger_name(DenormSpec *spec, const char *role)
+{
+	return pstrdup(quote_identifier(psprintf("denorm_%s_%s", spec->name, role)));
+}
+
+/* A relation and, if it is partitioned, every member of its tree. */
+static List *
+tree(Oid relid)
+{
+	if (get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE)
+		return find_all_inheritors(relid, NoLock, NULL);
+	return list_make1_oid(relid);
+}
+
+/* Is table canonical, or a partition of it at any depth? */
+static bool
+in_tree_of(Oid table, Oid canonical)
+{
+	ListCell   *lc;
+
+	if (table == canonical)
+		return true;
+	if (!get_rel_relispartition(table))
+		return false;
+	foreach(lc, get_partition_ancestors(table))
+		if (lfirst_oid(lc) == canonical)
+			return true;
+	return false;
+}
+
+/* The statements for one table (not its partitions). */
+static void
+for_table(List **out, DenormSpec *spec, Oid table)
+{
+	char	   *rel = qualified(table);
+	char	   *maintain = psprintf("denorm.maintain(%s)", quote_literal_cstr(spec->name));
+	char	   *guard = psprintf("denorm.guard(%s)", quote_literal_cstr(spec->name));
+	bool		reads = in_tree_of(table, spec->source);
+	int			i;
+
+	for (i = 0; i < spec->nlookups && !reads; i++)
+		reads = in_tree_of(table, spec->lookups[i].relid);
+	if (reads)
+	{
+		*out = lappend(*out, psprintf("CREATE TRIGGER %s AFTER INSERT ON %s REFERENCING NEW TABLE AS %s "
+									  "FOR EACH STATEMENT EXECUTE FUNCTION %s",
+									  trigger_name(spec, "ins"), rel, ENR_NEW, maintain));
+		*out = lappend(*out, psprintf("CREATE TRIGGER %s AFTER UPDATE ON %s REFERENCING OLD TABLE AS %s NEW TABLE AS %s "
+									  "FOR EACH STATEMENT EXECUTE FUNCTION %s",
+									  trigger_name(spec, "upd"), rel, ENR_OLD, ENR_NEW, maintain));
+		*out = lappend(*out, psprintf("CREATE TRIGGER %s AFTER DELETE ON %s REFERENCING OLD TABLE AS %s "
+									  "FOR EACH STATEMENT EXECUTE FUNCTION %s",
+									  trigger_name(spec, "del"), rel, ENR_OLD, maintain));
+		*out = lappend(*out, psprintf("CREATE TRIGGER %s AFTER TRUNCATE ON %s "
+									  "FOR EACH STATEMENT EXECUTE FUNCTION %s",
+									  trigger_name(spec, "trunc"), rel, maintain));
+	}
+	if (!in_tree_of(table, spec->target))
+		return;
+	if (spec->kind == DENORM_ROW)
+	{
+		*out = lappend(*out, psprintf("CREATE TRIGGER %s BEFORE INSERT OR UPDATE OR DELETE ON %s "
+									  "FOR EACH STATEMENT EXECUTE FUNCTION %s",
+									  trigger_name(spec, "guard"), rel, guard));
+		*out = lappend(*out, psprintf("CREATE TRIGGER %s BEFORE TRUNCATE ON %s "
+									  "FOR EACH STATEMENT EXECUTE FUNCTION %s",
+									  trigger_name(spec, "guard_trunc"), rel, guard));
+		return;
+	}
+	/* A row trigger on a partitioned table is cloned to its partitions by PostgreSQL. */
+	if (table == spec->target)
+		*out = lappend(*out, psprintf("CREATE TRIGGER %s BEFORE INSERT OR UPDATE ON %s "
+									  "FOR EACH ROW EXECUTE FUNCTION %s",
+									  trigger_name(spec, "guard"), rel, guard));
+	*out = lappend(*out, psprintf("CREATE TRIGGER %s AFTER UPDATE ON %s REFERENCING OLD TABLE AS %s NEW TABLE AS %s "
+								  "FOR EACH STATEMENT EXECUTE FUNCTION %s",
+								  trigger_name(spec, "tgt_upd"), rel, ENR_OLD, ENR_NEW, maintain));
+	/* Always there: a foreign key that orders inserts today may be dropped tomorrow. */
+	*out = lappend(*out, psprintf("CREATE TRIGGER %s AFTER INSERT ON %s REFERENCING NEW TABLE AS %s "
+								  "FOR EACH STATEMENT EXECUTE FUNCTION %s",
+								  trigger_name(spec, "tgt_ins"), rel, ENR_NEW, maintain));
+}
+
+/* Every statement the projection needs, for all the tables it uses. */
+List *
+trigdef_all(DenormSpec *spec)
+{
+	List	   *out = NIL;
+	ListCell   *lc;
+	int			i;
+
+	foreach(lc, tree(spec->source))
+		for_table(&out, spec, lfirst_oid(lc));
+	for (i = 0; i < spec->nlookups; i++)
+		foreach(lc, tree(spec->lookups[i].relid))
+			for_table(&out, spec, lfirst_oid(lc));
+	foreach(lc, tree(spec->target))
+		for_table(&out, spec, lfirst_oid(lc));
+	return out;
+}
+
+/*
+ * The statements for a table newly attached somewhere under a table the
+ * projection uses (and for its own partitions); NIL if it is not.
+ */
+List *
+trigdef_for_tree(DenormSpec *spec, Oid top)
+{
+	List	   *out = NIL;
+	ListCell   *lc;
+
+	foreach(lc, tree(top))
+		for_table(&out, spec, lfirst_oid(lc));
+	return out;
+}
+
+/* Does the projection use table (or a table whose partition it is)? */
+bool
+trigdef_uses(DenormSpec *spec, Oid table)
+{
+	int			i;
+
+	if (in_tree_of(table, spec->source) || in_tree_of(table, spec->target))
+		return true;
+	for (i = 0; i < spec->nlookups; i++)
+		if (in_tree_of(table, spec->lookups[i].relid))
+			return true;
+	return false;
+}
