@@ -145,7 +145,7 @@ run_config() {
     # shellcheck disable=SC2086
     PGOPTIONS="$opts" "$PGBENCH" -n -M prepared -c "$clients" -j "$jobs" -T "$DURATION" \
         --max-tries=$MAX_TRIES --failures-detailed --log --log-prefix="$WORK/$db" \
-        $scripts -d "$db" >"$RAW/$name.out" 2>"$RAW/$name.err" || rc=$?
+        $scripts "$db" >"$RAW/$name.out" 2>"$RAW/$name.err" || rc=$?
     sleep 1   # let the exiting backends flush their statistics
     local dl1 c1 r1
     read -r dl1 c1 r1 < <(q -F ' ' -d postgres -c "SELECT pg_stat_clear_snapshot();
@@ -159,7 +159,7 @@ run_config() {
     other=$(grep -E '^\[[0-9A-Z]{5}\] (ERROR|FATAL|PANIC|WARNING):' "$WORK/$name.log" \
             | grep -cvE '^\[(40001|40P01)\] ERROR:' || true)
     grep -E '^\[[0-9A-Z]{5}\] (ERROR|FATAL|PANIC|WARNING):' "$WORK/$name.log" \
-        | sed -E 's/[0-9]+/N/g' | sort | uniq -c | sort -rn >"$RAW/$name.errors" || true
+        | sed -E ':a; s/(\] [A-Z]+: .*[^0-9N])[0-9]+/\1N/; ta' | sort | uniq -c | sort -rn >"$RAW/$name.errors" || true
     [ -s "$RAW/$name.errors" ] || rm -f "$RAW/$name.errors"
 
     # Latency percentiles of successful transactions from the per-transaction
