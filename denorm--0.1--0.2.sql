@@ -22,7 +22,7 @@ COMMENT ON FUNCTION @extschema@.on_ddl_end() IS
 REVOKE ALL ON FUNCTION @extschema@.on_ddl_end() FROM PUBLIC;
 
 CREATE EVENT TRIGGER denorm_ddl_start ON ddl_command_start
-    WHEN TAG IN ('DROP TABLE', 'ALTER TABLE')
+    WHEN TAG IN ('DROP TABLE', 'ALTER TABLE', 'CREATE TABLE')
     EXECUTE FUNCTION @extschema@.on_ddl_start();
 
 CREATE EVENT TRIGGER denorm_ddl_end ON ddl_command_end

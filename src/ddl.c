@@ -103,6 +103,58 @@ registrations(void)
 	return out;
 }
 
+/* Does the projection read table relid (its definition view depends on it)? */
+static bool
+reads_table(Registration *r, Oid relid)
+{
+	Datum		args[2];
+	Oid			types[2] = {OIDOID, OIDOID};
+	bool		found;
+
+	if (r->source == relid)
+		return true;
+	args[0] = ObjectIdGetDatum(r->view);
+	args[1] = ObjectIdGetDatum(relid);
+	SPI_connect();
+	if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_rewrite w "
+							  "ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_rewrite'::pg_catalog.regclass "
+							  "AND d.objid OPERATOR(pg_catalog.=) w.oid "
+							  "WHERE w.ev_class OPERATOR(pg_catalog.=) $1 "
+							  "AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
+							  "AND d.refobjid OPERATOR(pg_catalog.=) $2",
+							  2, types, args, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read pg_depend");
+	found = SPI_processed > 0;
+	SPI_finish();
+	return found;
+}
+
+/* Does the projection use table relid at all (reads it, or writes it)? */
+static bool
+uses_table(Registration *r, Oid relid)
+{
+	return r->target == relid || reads_table(r, relid);
+}
+
+/* Refuse a change that would make a table a projection uses unmaintainable. */
+static void
+refuse_for(List *regs, Oid relid, const char *change, const char *why)
+{
+	ListCell   *ls;
+
+	foreach(ls, regs)
+	{
+		Registration *r = lfirst(ls);
+
+		if (OidIsValid(relid) && uses_table(r, relid))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot %s %s because projection \"%s\" uses it", change, qualified(relid), r->name),
+					 errdetail("%s", why),
+					 errhint("Drop the projection first if you mean it.")));
+	}
+}
+
 /* Does the projection write column name of its target (is it an output of its view)? */
 static bool
 writes_column(Registration *r, const char *name)
@@ -227,6 +279,27 @@ check_alter(List *regs, AlterTableStmt *stmt)
 		AlterTableCmd *cmd = lfirst(lc);
 		ListCell   *ls;
 
+		/* What registration refuses, refused later too. */
+		switch (cmd->subtype)
+		{
+			case AT_EnableRowSecurity:
+			case AT_ForceRowSecurity:
+				refuse_for(regs, relid, "enable row-level security on",
+						   "Maintenance runs as the projection's owner and would copy rows the policies hide into the projection.");
+				break;
+			case AT_SetUnLogged:
+				refuse_for(regs, relid, "make unlogged",
+						   "A crash would empty it but not the tables it feeds or is fed by.");
+				break;
+			case AT_AddInherit:
+				refuse_for(regs, relid, "make an inheritance child of", "Inheritance would hide writes from denorm's triggers.");
+				refuse_for(regs, relid_of((RangeVar *) cmd->def), "add an inheritance child to",
+						   "Inheritance would hide writes from denorm's triggers.");
+				break;
+			default:
+				break;
+		}
+
 		foreach(ls, regs)
 		{
 			Registration *r = lfirst(ls);
@@ -283,12 +356,24 @@ denorm_on_ddl_start(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("denorm.on_ddl_start() was not called by the event trigger manager")));
 	trig = (EventTriggerData *) fcinfo->context;
-	if (!IsA(trig->parsetree, DropStmt) && !IsA(trig->parsetree, AlterTableStmt))
+	if (!IsA(trig->parsetree, DropStmt) && !IsA(trig->parsetree, AlterTableStmt) &&
+		!IsA(trig->parsetree, CreateStmt))
 		PG_RETURN_VOID();
 	if (IsA(trig->parsetree, DropStmt))
 		check_drop(registrations(), (DropStmt *) trig->parsetree);
-	else
+	else if (IsA(trig->parsetree, AlterTableStmt))
 		check_alter(registrations(), (AlterTableStmt *) trig->parsetree);
+	else
+	{
+		/* CREATE TABLE ... INHERITS (a table a projection uses) */
+		CreateStmt *cs = (CreateStmt *) trig->parsetree;
+		ListCell   *lc;
+
+		if (cs->partbound == NULL)
+			foreach(lc, cs->inhRelations)
+				refuse_for(registrations(), relid_of(lfirst(lc)), "add an inheritance child to",
+						   "Inheritance would hide writes from denorm's triggers.");
+	}
 	PG_RETURN_VOID();
 }
 
@@ -328,22 +413,6 @@ follow_rename(List *regs, RenameStmt *stmt)
 		CacheInvalidateRelcacheByRelid(denorm_catalog_relid());
 }
 
-/* Is table the target of spec, or one of its partitions? */
-static bool
-in_target_tree(DenormSpec *spec, Oid table)
-{
-	ListCell   *lc;
-
-	if (table == spec->target)
-		return true;
-	if (!get_rel_relispartition(table))
-		return false;
-	foreach(lc, get_partition_ancestors(table))
-		if (lfirst_oid(lc) == spec->target)
-			return true;
-	return false;
-}
-
 /* Does projection name have a trigger on table? */
 static bool
 has_trigger_on(const char *name, Oid table)
@@ -372,7 +441,7 @@ follow_attach(List *specs, Oid partition)
 		foreach(lc, trigdef_for_tree(spec, partition))
 			run_as_owner(lfirst(lc));
 		/* Rows that came with the partition reached the table without DML. */
-		if (!in_target_tree(spec, partition))
+		if (!role_in_tree(partition, spec->target))
 			run_as_owner(psprintf("SELECT denorm.rebuild(%s)", quote_literal_cstr(spec->name)));
 	}
 }

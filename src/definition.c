@@ -308,6 +308,17 @@ check_relation_kind(DenormSpec *spec, Oid relid, const char *role)
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("projection \"%s\" reads temporary table %s", spec->name, rel_name(relid)),
 				 errdetail("Other sessions could never maintain it.")));
+	if (persistence == RELPERSISTENCE_UNLOGGED)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("projection \"%s\" reads unlogged table %s", spec->name, rel_name(relid)),
+				 errdetail("A crash empties an unlogged table but not the projection, leaving it out of step.")));
+	if (get_rel_relispartition(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("projection \"%s\" reads %s, which is a partition", spec->name, rel_name(relid)),
+				 errdetail("Statements on its partitioned table would change its rows without firing its triggers."),
+				 errhint("Name the partitioned table instead; denorm maintains all its partitions.")));
 }
 
 /*
@@ -432,7 +443,7 @@ check_query_shape(DenormSpec *spec, Query *q)
 		what = "HAVING";
 	else if (spec->kind == DENORM_ROW && (q->hasAggs || q->groupClause))
 		what = "aggregates or GROUP BY (register it with create_column_projection)";
-	else if (spec->kind == DENORM_COLUMN && (!q->hasAggs || q->groupClause == NIL))
+	else if (spec->kind == DENORM_COLUMN && q->groupClause == NIL)
 		what = "no GROUP BY (a column projection aggregates its source by the target's key)";
 	if (what)
 		ereport(ERROR,

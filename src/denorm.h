@@ -345,6 +345,7 @@ typedef struct DenormRole
 	bool		exact;			/* the firing relation is that relation itself */
 	struct AttrMap *map;		/* canonical attnum -> firing attnum, if !exact */
 } DenormRole;
+extern bool role_in_tree(Oid table, Oid canonical);
 extern void role_find(DenormSpec *spec, Relation rel, DenormRole *role);
 extern const KeyDesc *role_key(DenormRole *role, const KeyDesc *kd);
 extern Bitmapset *role_attrs(DenormRole *role, const Bitmapset *attrs);

@@ -19,6 +19,8 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
+#include "nodes/nodeFuncs.h"
+#include "parser/analyze.h"
 #include "parser/parser.h"
 #include "utils/acl.h"
 #include "utils/array.h"
@@ -103,8 +105,15 @@ check_name(const char *what, text *t)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid %s name \"%s\"", what, name),
-				 errdetail("A %s name is 1 to 40 lower-case letters, digits and underscores, not starting with a digit; "
-						   "it names the triggers and the definition view.", what)));
+				 errdetail("The name of %s is 1 to 40 lower-case letters, digits and underscores, not starting "
+						   "with a digit; it names its definition view%s.",
+						   strcmp(what, "projection") == 0 ? "a projection" : "an invariant",
+						   strcmp(what, "projection") == 0 ? " and its triggers" : "")));
+	if (strcmp(what, "projection") == 0 && strncmp(name, INVARIANT_PREFIX, strlen(INVARIANT_PREFIX)) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid projection name \"%s\"", name),
+				 errdetail("Names starting with \"%s\" are kept for the views of invariants.", INVARIANT_PREFIX)));
 }
 
 static bool
@@ -123,6 +132,27 @@ catalog_has(const char *table, const char *name)
 	found = SPI_processed > 0;
 	SPI_finish();
 	return found;
+}
+
+/* query_tree_walker callback: collect the OIDs of every relation read. */
+static bool
+collect_relations(Node *node, void *context)
+{
+	List	  **rels = (List **) context;
+
+	if (node == NULL)
+		return false;
+	if (IsA(node, RangeTblEntry))
+	{
+		RangeTblEntry *rte = (RangeTblEntry *) node;
+
+		if (rte->rtekind == RTE_RELATION)
+			*rels = lappend_oid(*rels, rte->relid);
+		return false;
+	}
+	if (IsA(node, Query))
+		return query_tree_walker((Query *) node, collect_relations, context, QTW_EXAMINE_RTES_BEFORE);
+	return expression_tree_walker(node, collect_relations, context);
 }
 
 /* The user's definition must be exactly one plain SELECT. */
@@ -146,6 +176,25 @@ check_single_select(const char *what, const char *name, const char *query)
 		ereport(ERROR,
 				(errcode(ERRCODE_SYNTAX_ERROR),
 				 errmsg("query of %s \"%s\" must be a SELECT statement", what, name)));
+
+	/*
+	 * Analyse it once here, so that a temporary table is refused by name
+	 * before CREATE VIEW would refuse it less clearly.
+	 */
+	{
+		Query	   *q = parse_analyze_fixedparams(rs, query, NULL, 0, NULL);
+		List	   *rels = NIL;
+		ListCell   *lc;
+
+		(void) query_tree_walker(q, collect_relations, &rels, QTW_EXAMINE_RTES_BEFORE);
+		(void) range_table_walker(q->rtable, collect_relations, &rels, QTW_EXAMINE_RTES_BEFORE);
+		foreach(lc, rels)
+			if (get_rel_persistence(lfirst_oid(lc)) == RELPERSISTENCE_TEMP)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("%s \"%s\" reads temporary table %s", what, name, qualified(lfirst_oid(lc))),
+						 errdetail("Other sessions could never maintain it.")));
+	}
 }
 
 /* Create denorm_def.<view> from query, owned by the caller. */
@@ -184,6 +233,19 @@ check_target(const char *name, Oid target)
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("target %s of projection \"%s\" is an unlogged table", qualified(target), name),
 				 errdetail("A crash empties an unlogged table but not the canonical tables, leaving the projection out of step.")));
+	if (get_rel_relispartition(target))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("target %s of projection \"%s\" is a partition", qualified(target), name),
+				 errdetail("Writes through its partitioned table would go around the guard."),
+				 errhint("Make the partitioned table the target; denorm guards all its partitions.")));
+	if (relkind == RELKIND_RELATION &&
+		(has_subclass(target) || has_superclass(target)))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("target %s of projection \"%s\" takes part in table inheritance", qualified(target), name),
+				 errdetail("Rows written to a parent or child table would go around the guard."),
+				 errhint("Use declarative partitioning instead; partitioned tables are supported.")));
 	if (!pg_class_ownercheck(target, GetUserId()))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),

@@ -10,24 +10,31 @@
 #include "access/sysattr.h"
 #include "access/table.h"
 #include "catalog/partition.h"
+#include "utils/lsyscache.h"
 #include "utils/rel.h"
 
 #include "denorm.h"
 
-/* Is the relation want, or is rel a partition (at any depth) of want? */
-static bool
-is_or_descends_from(Relation rel, Oid want)
+/* Is table canonical itself, or a partition (at any depth) of it? */
+bool
+role_in_tree(Oid table, Oid canonical)
 {
 	ListCell   *lc;
 
-	if (RelationGetRelid(rel) == want)
+	if (table == canonical)
 		return true;
-	if (!rel->rd_rel->relispartition)
+	if (!get_rel_relispartition(table))
 		return false;
-	foreach(lc, get_partition_ancestors(RelationGetRelid(rel)))
-		if (lfirst_oid(lc) == want)
+	foreach(lc, get_partition_ancestors(table))
+		if (lfirst_oid(lc) == canonical)
 			return true;
 	return false;
+}
+
+static bool
+is_or_descends_from(Relation rel, Oid want)
+{
+	return role_in_tree(RelationGetRelid(rel), want);
 }
 
 void

@@ -37,22 +37,6 @@ tree(Oid relid)
 	return list_make1_oid(relid);
 }
 
-/* Is table canonical, or a partition of it at any depth? */
-static bool
-in_tree_of(Oid table, Oid canonical)
-{
-	ListCell   *lc;
-
-	if (table == canonical)
-		return true;
-	if (!get_rel_relispartition(table))
-		return false;
-	foreach(lc, get_partition_ancestors(table))
-		if (lfirst_oid(lc) == canonical)
-			return true;
-	return false;
-}
-
 /* The statements for one table (not its partitions). */
 static void
 for_table(List **out, DenormSpec *spec, Oid table)
@@ -60,11 +44,11 @@ for_table(List **out, DenormSpec *spec, Oid table)
 	char	   *rel = qualified(table);
 	char	   *maintain = psprintf("denorm.maintain(%s)", quote_literal_cstr(spec->name));
 	char	   *guard = psprintf("denorm.guard(%s)", quote_literal_cstr(spec->name));
-	bool		reads = in_tree_of(table, spec->source);
+	bool		reads = role_in_tree(table, spec->source);
 	int			i;
 
 	for (i = 0; i < spec->nlookups && !reads; i++)
-		reads = in_tree_of(table, spec->lookups[i].relid);
+		reads = role_in_tree(table, spec->lookups[i].relid);
 	if (reads)
 	{
 		*out = lappend(*out, psprintf("CREATE TRIGGER %s AFTER INSERT ON %s REFERENCING NEW TABLE AS %s "
@@ -80,7 +64,7 @@ for_table(List **out, DenormSpec *spec, Oid table)
 									  "FOR EACH STATEMENT EXECUTE FUNCTION %s",
 									  trigger_name(spec, "trunc"), rel, maintain));
 	}
-	if (!in_tree_of(table, spec->target))
+	if (!role_in_tree(table, spec->target))
 		return;
 	if (spec->kind == DENORM_ROW)
 	{
@@ -145,10 +129,10 @@ trigdef_uses(DenormSpec *spec, Oid table)
 {
 	int			i;
 
-	if (in_tree_of(table, spec->source) || in_tree_of(table, spec->target))
+	if (role_in_tree(table, spec->source) || role_in_tree(table, spec->target))
 		return true;
 	for (i = 0; i < spec->nlookups; i++)
-		if (in_tree_of(table, spec->lookups[i].relid))
+		if (role_in_tree(table, spec->lookups[i].relid))
 			return true;
 	return false;
 }

@@ -109,8 +109,7 @@ denorm_guard(PG_FUNCTION_ARGS)
 	spec = trigger_spec("denorm.guard", td);
 	PG_TRY();
 	{
-		if (RelationGetRelid(td->tg_relation) != spec->target &&
-			!get_rel_relispartition(RelationGetRelid(td->tg_relation)))
+		if (!role_in_tree(RelationGetRelid(td->tg_relation), spec->target))
 			protocol_error("denorm.guard", psprintf("is on a table that is not the target of projection \"%s\"",
 													spec->name), td);
 		if (spec->kind == DENORM_ROW && !TRIGGER_FIRED_FOR_STATEMENT(ev))

@@ -2,7 +2,7 @@
 -- signatures, catalog tables and views, who may execute and write what, and
 -- the settings with their defaults and who may change them.
 BEGIN;
-SELECT plan(120);
+SELECT plan(143);
 
 CREATE ROLE denorm_tap_api_app;     -- an ordinary role: no grants beyond PUBLIC's
 
@@ -39,6 +39,11 @@ SELECT has_schema('denorm_def');
 SELECT has_table('denorm', 'projection', 'catalog table denorm.projection exists');
 SELECT has_table('denorm', 'invariant', 'catalog table denorm.invariant exists');
 SELECT has_view('denorm', 'projections', 'view denorm.projections exists');
+SELECT has_view('denorm', 'stats', 'view denorm.stats exists');
+SELECT results_eq(
+    $$SELECT e.extversion COLLATE "default" FROM pg_extension e WHERE e.extname = 'denorm'$$,
+    $$SELECT a.default_version::text COLLATE "default" FROM pg_available_extensions a WHERE a.name = 'denorm'$$,
+    'the installed version of denorm is the default version of its control file');
 SELECT columns_are('denorm', 'projection',
     ARRAY['name', 'kind', 'source', 'target', 'definition', 'type_column', 'key_column', 'row_key',
           'on_stale_write', 'owner', 'search_path', 'created_at']);
@@ -53,11 +58,17 @@ SELECT col_is_pk('denorm', 'invariant', 'name', 'name is the primary key of deno
 SELECT columns_are('denorm', 'projections',
     ARRAY['name', 'kind', 'source', 'target', 'definition', 'type_column', 'key_column', 'row_key',
           'on_stale_write', 'owner', 'search_path', 'triggers', 'created_at']);
+SELECT columns_are('denorm', 'stats',
+    ARRAY['projection', 'scope', 'statements', 'keys', 'rows_written', 'time_ms', 'lock_waits', 'lock_wait_ms',
+          'escalations', 'serialization_failures', 'last_rebuild', 'last_audit', 'last_audit_drift']);
 SELECT results_eq(
-    $$SELECT evtevent::text COLLATE "default", evtfoid::regprocedure::text, evtenabled::text
-        FROM pg_event_trigger WHERE evtname = 'denorm_sql_drop'$$,
-    $$VALUES ('sql_drop', 'denorm.on_sql_drop()', 'O')$$,
-    'event trigger denorm_sql_drop fires denorm.on_sql_drop() on sql_drop');
+    $$SELECT evtname::text COLLATE "default", evtevent::text COLLATE "default", evtfoid::regprocedure::text,
+             evtenabled::text, coalesce(array_to_string(evttags, ', '), '') COLLATE "default"
+        FROM pg_event_trigger WHERE evtfoid::regprocedure::text LIKE 'denorm.%' ORDER BY evtname$$,
+    $$VALUES ('denorm_ddl_end', 'ddl_command_end', 'denorm.on_ddl_end()', 'O', 'ALTER TABLE, CREATE TABLE'),
+             ('denorm_ddl_start', 'ddl_command_start', 'denorm.on_ddl_start()', 'O', 'DROP TABLE, ALTER TABLE, CREATE TABLE'),
+             ('denorm_sql_drop', 'sql_drop', 'denorm.on_sql_drop()', 'O', '')$$,
+    'the event triggers denorm_sql_drop, denorm_ddl_start and denorm_ddl_end exist, are enabled, and call denorm''s functions');
 SELECT results_eq(
     $$SELECT c.relname::text COLLATE "default" FROM pg_extension e, unnest(e.extconfig) AS x(oid)
         JOIN pg_class c ON c.oid = x.oid WHERE e.extname = 'denorm' ORDER BY 1$$,
@@ -101,6 +112,16 @@ SELECT has_function('denorm', 'key_lock_tag', ARRAY['text', 'anyelement']);
 SELECT function_returns('denorm', 'key_lock_tag', ARRAY['text', 'anyelement'], 'record');
 SELECT has_function('denorm', 'on_sql_drop', ARRAY[]::text[]);
 SELECT function_returns('denorm', 'on_sql_drop', ARRAY[]::text[], 'event_trigger');
+SELECT has_function('denorm', 'on_ddl_start', ARRAY[]::text[]);
+SELECT function_returns('denorm', 'on_ddl_start', ARRAY[]::text[], 'event_trigger');
+SELECT has_function('denorm', 'on_ddl_end', ARRAY[]::text[]);
+SELECT function_returns('denorm', 'on_ddl_end', ARRAY[]::text[], 'event_trigger');
+SELECT has_function('denorm', 'stats_raw', ARRAY[]::text[]);
+SELECT function_returns('denorm', 'stats_raw', ARRAY[]::text[], 'setof record');
+SELECT has_function('denorm', 'stats_scope', ARRAY[]::text[]);
+SELECT function_returns('denorm', 'stats_scope', ARRAY[]::text[], 'text');
+SELECT has_function('denorm', 'stats_reset', ARRAY['text']);
+SELECT function_returns('denorm', 'stats_reset', ARRAY['text'], 'void');
 
 -- The full contract in one place: every function of the schema, with its
 -- parameter names and defaults (callers use named notation such as
@@ -126,10 +147,17 @@ SELECT results_eq(
        'name text, key anyelement, OUT classid oid, OUT objid oid, OUT objsubid integer', 'record'),
       ('denorm.lock_key(text,anyelement)', 'name text, key anyelement', 'void'),
       ('denorm.maintain()', '', 'trigger'),
+      ('denorm.on_ddl_end()', '', 'event_trigger'),
+      ('denorm.on_ddl_start()', '', 'event_trigger'),
       ('denorm.on_sql_drop()', '', 'event_trigger'),
       ('denorm.rebuild(text)', 'name text', 'bigint'),
       ('denorm.rebuild(text,anyelement)', 'name text, key anyelement', 'bigint'),
       ('denorm.repair(text)', 'name text DEFAULT NULL::text', 'bigint'),
+      ('denorm.stats_raw()',
+       'OUT projection text, OUT scope text, OUT statements bigint, OUT keys bigint, OUT rows_written bigint, OUT time_ms double precision, OUT lock_waits bigint, OUT lock_wait_ms double precision, OUT escalations bigint, OUT serialization_failures bigint, OUT last_rebuild timestamp with time zone, OUT last_audit timestamp with time zone, OUT last_audit_drift bigint',
+       'SETOF record'),
+      ('denorm.stats_reset(text)', 'name text DEFAULT NULL::text', 'void'),
+      ('denorm.stats_scope()', '', 'text'),
       ('denorm.trigger_ddl(text)', 'name text', 'SETOF text')
     $$,
     'the functions of schema denorm, with parameter names, defaults and results, are exactly the documented API');
@@ -164,12 +192,17 @@ SELECT function_privs_are('denorm', 'rebuild', ARRAY['text', 'anyelement'], 'pub
 SELECT function_privs_are('denorm', 'repair', ARRAY['text'], 'public', ARRAY[]::text[]);
 SELECT function_privs_are('denorm', 'lock_key', ARRAY['text', 'anyelement'], 'public', ARRAY[]::text[]);
 SELECT function_privs_are('denorm', 'on_sql_drop', ARRAY[]::text[], 'public', ARRAY[]::text[]);
+SELECT function_privs_are('denorm', 'on_ddl_start', ARRAY[]::text[], 'public', ARRAY[]::text[]);
+SELECT function_privs_are('denorm', 'on_ddl_end', ARRAY[]::text[], 'public', ARRAY[]::text[]);
+SELECT function_privs_are('denorm', 'stats_reset', ARRAY['text'], 'public', ARRAY[]::text[]);
 -- The read-only functions and the trigger entry points stay PUBLIC's.
 SELECT function_privs_are('denorm', 'audit', ARRAY['text'], 'public', ARRAY['EXECUTE']);
 SELECT function_privs_are('denorm', 'trigger_ddl', ARRAY['text'], 'public', ARRAY['EXECUTE']);
 SELECT function_privs_are('denorm', 'key_lock_tag', ARRAY['text', 'anyelement'], 'public', ARRAY['EXECUTE']);
 SELECT function_privs_are('denorm', 'maintain', ARRAY[]::text[], 'public', ARRAY['EXECUTE']);
 SELECT function_privs_are('denorm', 'guard', ARRAY[]::text[], 'public', ARRAY['EXECUTE']);
+SELECT function_privs_are('denorm', 'stats_raw', ARRAY[]::text[], 'public', ARRAY['EXECUTE']);
+SELECT function_privs_are('denorm', 'stats_scope', ARRAY[]::text[], 'public', ARRAY['EXECUTE']);
 
 -- ...and an ordinary role, which has only PUBLIC's privileges, is refused
 -- when it calls them (the check happens before the function runs, so the
@@ -205,6 +238,16 @@ SELECT throws_ok($$SELECT denorm.lock_key('x', 1)$$,
 SELECT throws_ok($$SELECT denorm.on_sql_drop()$$,
                  '42501', 'permission denied for function on_sql_drop',
                  'an ordinary role cannot execute on_sql_drop');
+SELECT throws_ok($$SELECT denorm.on_ddl_start()$$,
+                 '42501', 'permission denied for function on_ddl_start',
+                 'an ordinary role cannot execute on_ddl_start');
+SELECT throws_ok($$SELECT denorm.on_ddl_end()$$,
+                 '42501', 'permission denied for function on_ddl_end',
+                 'an ordinary role cannot execute on_ddl_end');
+SELECT throws_ok($$SELECT denorm.stats_reset()$$,
+                 '42501', 'permission denied for function stats_reset',
+                 'an ordinary role cannot execute stats_reset');
+SELECT lives_ok($$SELECT * FROM denorm.stats$$, 'an ordinary role can read denorm.stats');
 RESET ROLE;
 SELECT ok(NOT has_function_privilege('denorm_tap_api_app',
           'denorm.create_row_projection(text,regclass,text,name,name,name[],boolean)', 'EXECUTE'),
@@ -220,6 +263,7 @@ SELECT ok(has_function_privilege('denorm_tap_api_app', 'denorm.audit(text)', 'EX
 SELECT table_privs_are('denorm', 'projection', 'public', ARRAY['SELECT']);
 SELECT table_privs_are('denorm', 'invariant', 'public', ARRAY['SELECT']);
 SELECT table_privs_are('denorm', 'projections', 'public', ARRAY['SELECT']);
+SELECT table_privs_are('denorm', 'stats', 'public', ARRAY['SELECT']);
 SELECT schema_privs_are('denorm', 'public', ARRAY['USAGE']);
 SELECT schema_privs_are('denorm_def', 'public', ARRAY['USAGE']);
 
@@ -273,7 +317,9 @@ SELECT table_privs_are('denorm', 'invariant', 'denorm_tap_api_app', ARRAY['SELEC
 SELECT results_eq(
     $$SELECT name::text, setting, coalesce(unit, ''), context::text, vartype::text,
              coalesce(min_val, ''), coalesce(max_val, ''), boot_val
-        FROM pg_settings WHERE name LIKE 'denorm.%' ORDER BY name$$,
+        FROM pg_settings
+       WHERE name IN ('denorm.allow_direct_writes', 'denorm.lock_escalation_threshold', 'denorm.lock_timeout')
+       ORDER BY name$$,
     $$VALUES ('denorm.allow_direct_writes', 'off', '', 'superuser', 'bool', '', '', 'off'),
              ('denorm.lock_escalation_threshold', '1000', '', 'user', 'integer', '1', '1000000', '1000'),
              ('denorm.lock_timeout', '0', 'ms', 'user', 'integer', '0', '2147483647', '0')$$,
