@@ -523,6 +523,29 @@ denorm_on_ddl_end(PG_FUNCTION_ARGS)
 		follow_rename(registrations(), (RenameStmt *) tree);
 		PG_RETURN_VOID();
 	}
+
+	/*
+	 * Only partitioning needs the specs. Loading them for any other ALTER
+	 * TABLE would break statements like those pg_restore runs while a
+	 * projection's keys are still missing.
+	 */
+	if (IsA(tree, CreateStmt) && ((CreateStmt *) tree)->partbound == NULL)
+		PG_RETURN_VOID();
+	if (IsA(tree, AlterTableStmt))
+	{
+		ListCell   *lc;
+		bool		partitioning = false;
+
+		foreach(lc, ((AlterTableStmt *) tree)->cmds)
+		{
+			AlterTableCmd *cmd = lfirst(lc);
+
+			if (cmd->subtype == AT_AttachPartition || cmd->subtype == AT_DetachPartition)
+				partitioning = true;
+		}
+		if (!partitioning)
+			PG_RETURN_VOID();
+	}
 	specs = all_specs();
 	PG_TRY();
 	{

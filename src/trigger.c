@@ -7,6 +7,7 @@
 
 #include "commands/trigger.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
@@ -59,11 +60,23 @@ denorm_maintain(PG_FUNCTION_ARGS)
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		protocol_error("denorm.maintain", "was not called by the trigger manager", NULL);
 	ev = td->tg_event;
-	if (!TRIGGER_FIRED_AFTER(ev) || !TRIGGER_FIRED_FOR_STATEMENT(ev))
+	if (!TRIGGER_FIRED_AFTER(ev))
 		protocol_error("denorm.maintain", "must be fired AFTER ... FOR EACH STATEMENT", td);
-	if ((TRIGGER_FIRED_BY_INSERT(ev) && td->tg_newtable == NULL) ||
-		(TRIGGER_FIRED_BY_DELETE(ev) && td->tg_oldtable == NULL) ||
-		(TRIGGER_FIRED_BY_UPDATE(ev) && (td->tg_oldtable == NULL || td->tg_newtable == NULL)))
+	if (TRIGGER_FIRED_FOR_ROW(ev))
+	{
+		/*
+		 * Logical replication's apply worker fires only row triggers. A row
+		 * trigger enabled for replica (denorm.set_replica_maintenance) lets
+		 * a subscriber maintain its own projections, one row at a time.
+		 */
+		if (td->tg_trigger->tgenabled != TRIGGER_FIRES_ON_REPLICA)
+			protocol_error("denorm.maintain",
+						   "must be fired AFTER ... FOR EACH STATEMENT (FOR EACH ROW only when enabled for replica, "
+						   "see denorm.set_replica_maintenance)", td);
+	}
+	else if ((TRIGGER_FIRED_BY_INSERT(ev) && td->tg_newtable == NULL) ||
+			 (TRIGGER_FIRED_BY_DELETE(ev) && td->tg_oldtable == NULL) ||
+			 (TRIGGER_FIRED_BY_UPDATE(ev) && (td->tg_oldtable == NULL || td->tg_newtable == NULL)))
 		protocol_error("denorm.maintain",
 					   "needs its transition tables: REFERENCING NEW TABLE for INSERT, OLD TABLE for DELETE, both for UPDATE",
 					   td);
@@ -76,6 +89,23 @@ denorm_maintain(PG_FUNCTION_ARGS)
 	call.old_rows = td->tg_oldtable;
 	call.new_rows = td->tg_newtable;
 	call.updated_cols = TRIGGER_FIRED_BY_UPDATE(ev) ? td->tg_updatedcols : NULL;
+	if (TRIGGER_FIRED_FOR_ROW(ev))
+	{
+		/* One row as a one-row statement. */
+		Tuplestorestate *trig = tuplestore_begin_heap(false, false, work_mem);
+
+		tuplestore_puttupleslot(trig, td->tg_trigslot);
+		if (TRIGGER_FIRED_BY_UPDATE(ev))
+		{
+			call.old_rows = trig;
+			call.new_rows = tuplestore_begin_heap(false, false, work_mem);
+			tuplestore_puttupleslot(call.new_rows, td->tg_newslot);
+		}
+		else if (TRIGGER_FIRED_BY_DELETE(ev))
+			call.old_rows = trig;
+		else
+			call.new_rows = trig;
+	}
 
 	PG_TRY();
 	{
