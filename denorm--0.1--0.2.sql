@@ -85,3 +85,57 @@ $$;
 COMMENT ON FUNCTION @extschema@.set_replica_maintenance(text, boolean) IS
     'denorm: on a logical replication subscriber, make (or stop making) replicated changes maintain this projection';
 REVOKE ALL ON FUNCTION @extschema@.set_replica_maintenance(text, boolean) FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Batched rebuild: one transaction per batch of keys, progress recorded, can
+-- be interrupted and resumed; writers wait only for the batch in flight.
+-- ---------------------------------------------------------------------------
+
+CREATE TABLE @extschema@.rebuild_progress (
+    projection   text PRIMARY KEY,
+    phase        text NOT NULL CHECK (phase IN ('source', 'target', 'done')),
+    last_key     text,
+    done         bigint NOT NULL DEFAULT 0,
+    total        bigint NOT NULL DEFAULT 0,
+    rows_written bigint NOT NULL DEFAULT 0,
+    started_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    finished_at  timestamptz
+);
+COMMENT ON TABLE @extschema@.rebuild_progress IS
+    'denorm: where each batched rebuild stands (phase source: source keys; target: keys only the target has)';
+REVOKE ALL ON @extschema@.rebuild_progress FROM PUBLIC;
+GRANT SELECT ON @extschema@.rebuild_progress TO PUBLIC;
+
+CREATE FUNCTION @extschema@.rebuild_step(name text, batch_size integer DEFAULT 1000, restart boolean DEFAULT false,
+        OUT phase text, OUT done bigint, OUT total bigint, OUT rows_written bigint, OUT finished boolean)
+    AS 'MODULE_PATHNAME', 'denorm_rebuild_step' LANGUAGE C
+    SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.rebuild_step(text, integer, boolean) IS
+    'denorm: rebuild the next batch of keys of a projection (resuming where the last step stopped); commit after each call';
+REVOKE ALL ON FUNCTION @extschema@.rebuild_step(text, integer, boolean) FROM PUBLIC;
+
+CREATE PROCEDURE @extschema@.rebuild_batched(name text, batch_size integer DEFAULT 1000, restart boolean DEFAULT false)
+    LANGUAGE plpgsql AS $$
+DECLARE
+    s record;
+    first boolean := true;
+    t0 timestamptz := pg_catalog.clock_timestamp();
+    rate float8;
+BEGIN
+    LOOP
+        SELECT * INTO s FROM @extschema@.rebuild_step(name, batch_size, restart AND first);
+        first := false;
+        rate := s.done / GREATEST(EXTRACT(epoch FROM pg_catalog.clock_timestamp() OPERATOR(pg_catalog.-) t0), 0.001);
+        RAISE NOTICE '%: % % of % keys (% rows written), % keys/s, % left', name, s.phase, s.done, s.total,
+            s.rows_written, round(rate::numeric), CASE WHEN rate > 0 AND s.total > s.done
+                THEN pg_catalog.make_interval(secs => round(((s.total - s.done) / rate)::numeric))::text
+                ELSE '-' END;
+        COMMIT;
+        EXIT WHEN s.finished;
+    END LOOP;
+END
+$$;
+COMMENT ON PROCEDURE @extschema@.rebuild_batched(text, integer, boolean) IS
+    'denorm: rebuild a projection in batches, committing after each, with progress notices; resumes an interrupted rebuild';
+REVOKE ALL ON PROCEDURE @extschema@.rebuild_batched(text, integer, boolean) FROM PUBLIC;
