@@ -41,3 +41,14 @@ bench:
 
 # Every C file includes the shared header.
 $(OBJS): src/denorm.h
+
+# pg_denorm, the operator's command (libpq), installed next to psql.
+PG_DENORM = src/cli/pg_denorm
+all: $(PG_DENORM)
+$(PG_DENORM): src/cli/pg_denorm.c
+	$(CC) -O2 -Wall -Wextra -Werror -I$(shell $(PG_CONFIG) --includedir) -o $@ $< \
+		-L$(shell $(PG_CONFIG) --libdir) -lpq
+install: install-cli
+install-cli: $(PG_DENORM)
+	$(INSTALL_PROGRAM) $(PG_DENORM) '$(DESTDIR)$(bindir)/pg_denorm'
+EXTRA_CLEAN = $(PG_DENORM)
