@@ -139,3 +139,40 @@ $$;
 COMMENT ON PROCEDURE @extschema@.rebuild_batched(text, integer, boolean) IS
     'denorm: rebuild a projection in batches, committing after each, with progress notices; resumes an interrupted rebuild';
 REVOKE ALL ON PROCEDURE @extschema@.rebuild_batched(text, integer, boolean) FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Writeback (the talk's "interface"): a view over a row projection's target
+-- whose UPDATE and DELETE go to the canonical row each row came from.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.writeback() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'denorm_writeback' LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.writeback() IS
+    'denorm: INSTEAD OF trigger routing edits of a writeback view to the canonical rows';
+
+CREATE FUNCTION @extschema@.create_writeback_view(view_name text, target pg_catalog.regclass)
+    RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    parts text[] := pg_catalog.parse_ident(view_name);
+    qualified text;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM @extschema@.projection p
+                    WHERE p.target OPERATOR(pg_catalog.=) create_writeback_view.target
+                      AND p.kind OPERATOR(pg_catalog.=) 'row') THEN
+        RAISE EXCEPTION 'table % is not the target of a row projection', target
+            USING ERRCODE = 'wrong_object_type',
+                  HINT = 'A writeback view routes edits of a row projection''s rows to their canonical rows.';
+    END IF;
+    IF pg_catalog.array_length(parts, 1) > 2 THEN
+        RAISE EXCEPTION 'invalid view name "%"', view_name USING ERRCODE = 'invalid_name';
+    END IF;
+    qualified := CASE WHEN pg_catalog.array_length(parts, 1) = 2
+                      THEN pg_catalog.format('%I.%I', parts[1], parts[2])
+                      ELSE pg_catalog.format('%I', parts[1]) END;
+    EXECUTE pg_catalog.format('CREATE VIEW %s AS SELECT * FROM %s', qualified, target);
+    EXECUTE pg_catalog.format('CREATE TRIGGER denorm_writeback INSTEAD OF INSERT OR UPDATE OR DELETE ON %s '
+                              'FOR EACH ROW EXECUTE FUNCTION @extschema@.writeback()', qualified);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.create_writeback_view(text, pg_catalog.regclass) IS
+    'denorm: create a view over a row projection''s target whose UPDATE and DELETE edit the canonical rows';

@@ -837,6 +837,23 @@ analyze_row(DenormSpec *spec, Query *q, Relation target, bool registering)
 						 quote_identifier(spec->type_column), quote_identifier(spec->key_column),
 						 spec->row_key ? ", ..." : "")));
 
+	/* Outputs that are plain copies of source columns: writeback routes those. */
+	foreach(lc, q->targetList)
+	{
+		TargetEntry *tle = lfirst(lc);
+		Var		   *v = (Var *) strip_relabel((Node *) tle->expr);
+
+		if (!tle->resjunk && IsA(v, Var) && v->varno == source_rti && v->varlevelsup == 0 &&
+			v->varattno > 0)
+		{
+			CopiedColumn *cc = palloc(sizeof(CopiedColumn));
+
+			cc->name = pstrdup(tle->resname);
+			cc->source_attnum = v->varattno;
+			spec->copied = lappend(spec->copied, cc);
+		}
+	}
+
 	spec->one_to_one = (spec->row_key == NIL && !w.has_other_rtes && q->jointree->quals == NULL);
 	foreach(lc, w.rels)
 	{

@@ -83,6 +83,13 @@ typedef enum ColPlan
 
 #define DENORM_NPLANS ((int) RP_NPLANS > (int) CP_NPLANS ? (int) RP_NPLANS : (int) CP_NPLANS)
 
+/* An output column that is a source column, unchanged (writeback can route it). */
+typedef struct CopiedColumn
+{
+	char	   *name;			/* output (target) column */
+	AttrNumber	source_attnum;
+} CopiedColumn;
+
 /* A table a row projection reads besides its source. */
 typedef struct DenormLookup
 {
@@ -159,6 +166,7 @@ typedef struct DenormSpec
 	char	   *type_value;		/* the constant, as text */
 	List	   *row_key;		/* extra identity column names (fan-out) */
 	bool		one_to_one;		/* every source row yields exactly one row */
+	List	   *copied;			/* CopiedColumn: outputs copied unchanged from the source */
 	int			nlookups;
 	DenormLookup *lookups;
 
