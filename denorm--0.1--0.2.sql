@@ -176,3 +176,21 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.create_writeback_view(text, pg_catalog.regclass) IS
     'denorm: create a view over a row projection''s target whose UPDATE and DELETE edit the canonical rows';
+
+-- ---------------------------------------------------------------------------
+-- Commit-time mode: a projection's source changes noted in each statement,
+-- maintained once per key at commit by a deferred constraint trigger.
+-- ---------------------------------------------------------------------------
+
+ALTER TABLE @extschema@.projection ADD COLUMN deferred boolean NOT NULL DEFAULT false;
+
+CREATE FUNCTION @extschema@.flush() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'denorm_flush' LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.flush() IS
+    'denorm: deferred constraint trigger maintaining, at commit, the keys a commit-time projection noted';
+
+CREATE FUNCTION @extschema@.set_deferred(name text, deferred boolean)
+    RETURNS void AS 'MODULE_PATHNAME', 'denorm_set_deferred' LANGUAGE C STRICT;
+COMMENT ON FUNCTION @extschema@.set_deferred(text, boolean) IS
+    'denorm: maintain a projection''s source changes at commit (true: once per key per transaction) or per statement (false)';
+REVOKE ALL ON FUNCTION @extschema@.set_deferred(text, boolean) FROM PUBLIC;

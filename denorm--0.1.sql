@@ -216,8 +216,9 @@ CREATE VIEW @extschema@.projections AS
 SELECT p.name, p.kind, p.source, p.target, p.definition,
        p.type_column, p.key_column, p.row_key, p.on_stale_write, p.owner, p.search_path,
        (SELECT pg_catalog.count(*) FROM pg_catalog.pg_trigger t
-         WHERE t.tgfoid IN ('@extschema@.maintain()'::pg_catalog.regprocedure,
-                            '@extschema@.guard()'::pg_catalog.regprocedure)
+         WHERE t.tgfoid IN (SELECT f.oid FROM pg_catalog.pg_proc f
+                             WHERE f.pronamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+                               AND f.prorettype OPERATOR(pg_catalog.=) 'pg_catalog.trigger'::pg_catalog.regtype)
            AND t.tgnargs = 1
            AND pg_catalog.convert_from(pg_catalog.substring(t.tgargs, 1,
                    pg_catalog.length(t.tgargs) - 1), 'SQL_ASCII') = p.name
@@ -265,8 +266,9 @@ BEGIN
         FOR t IN
             SELECT tg.tgname, tg.tgrelid::pg_catalog.regclass AS rel
               FROM pg_catalog.pg_trigger tg
-             WHERE tg.tgfoid IN ('@extschema@.maintain()'::pg_catalog.regprocedure,
-                                 '@extschema@.guard()'::pg_catalog.regprocedure)
+             WHERE tg.tgfoid IN (SELECT f.oid FROM pg_catalog.pg_proc f
+                                  WHERE f.pronamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+                                    AND f.prorettype OPERATOR(pg_catalog.=) 'pg_catalog.trigger'::pg_catalog.regtype)
                AND tg.tgnargs OPERATOR(pg_catalog.=) 1
                AND pg_catalog.convert_from(pg_catalog.substring(tg.tgargs, 1,
                        pg_catalog.length(tg.tgargs) OPERATOR(pg_catalog.-) 1), 'SQL_ASCII')

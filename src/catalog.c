@@ -290,8 +290,9 @@ read_catalog_row(DenormSpec *spec, const char *name, MemoryContext cxt)
 	SPI_connect();
 	ret = SPI_execute_with_args(
 								"SELECT kind, source, target, definition, type_column::text, "
-								"       key_column::text, row_key::text[], on_stale_write, owner, search_path "
-								"  FROM denorm.projection WHERE name OPERATOR(pg_catalog.=) $1",
+								"       key_column::text, row_key::text[], on_stale_write, owner, search_path, "
+								"       COALESCE((pg_catalog.to_jsonb(p) OPERATOR(pg_catalog.->>) 'deferred')::boolean, false) "
+								"  FROM denorm.projection p WHERE name OPERATOR(pg_catalog.=) $1",
 								1, &argtype, &arg, NULL, false, 1);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(ret));
@@ -326,6 +327,7 @@ read_catalog_row(DenormSpec *spec, const char *name, MemoryContext cxt)
 	spec->keep_stale = (strcmp(SPI_getvalue(tup, desc, 8), "keep") == 0);
 	spec->owner = row_oid(tup, desc, 9);
 	spec->search_path = row_text(tup, desc, 10, cxt);
+	spec->deferred = DatumGetBool(SPI_getbinval(tup, desc, 11, &isnull));
 	SPI_finish();
 	return true;
 }

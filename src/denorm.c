@@ -92,6 +92,7 @@ denorm_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PARALLEL_ABORT:
 		case XACT_EVENT_PREPARE:
 			lock_reset_xact();
+			deferred_reset_xact();
 			break;
 		default:
 			break;

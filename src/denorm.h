@@ -178,6 +178,8 @@ typedef struct DenormSpec
 	bool		has_fk;			/* validated FK source group -> target key */
 	bool		keep_stale;		/* on_stale_write = 'keep' */
 
+	bool		deferred;		/* maintain source changes at commit (deferred.c) */
+
 	char	   *sql[DENORM_NPLANS];
 	SPIPlanPtr	plans[DENORM_NPLANS];
 } DenormSpec;
@@ -366,10 +368,17 @@ extern uint64 column_recompute_keys(DenormSpec *spec, KeySet *groups);
 
 /* admin.c (SQL-callable functions are declared with PG_FUNCTION_INFO_V1) */
 
+/* deferred.c */
+extern void deferred_reset_xact(void);
+extern void deferred_flush(DenormSpec *spec);
+extern void deferred_note(DenormSpec *spec, Relation rel, const KeyDesc *kd,
+						  Tuplestorestate *old_rows, Tuplestorestate *new_rows);
+
 /* trigdef.c */
 extern List *trigdef_all(DenormSpec *spec);
 extern List *trigdef_for_tree(DenormSpec *spec, Oid top);
 extern bool trigdef_uses(DenormSpec *spec, Oid table);
+extern List *trigdef_flush(DenormSpec *spec);
 
 /* register.c */
 extern Oid	denorm_def_namespace(void);

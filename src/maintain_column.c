@@ -320,6 +320,16 @@ maintain_column(MaintainCall *c)
 						spec->name, RelationGetRelationName(c->rel))));
 	if (TRIGGER_FIRED_BY_TRUNCATE(c->event))
 		source_truncate(spec);
+	else if (spec->deferred)
+	{
+		/* Commit-time mode: note the groups; denorm.flush() recomputes them at commit. */
+		if (TRIGGER_FIRED_BY_UPDATE(c->event) &&
+			!bitmap_overlap_attrs(c->updated_cols, role_attrs(&role, spec->src_used)))
+			return;
+		deferred_note(spec, c->rel, role_key(&role, &spec->src_key),
+					  TRIGGER_FIRED_BY_INSERT(c->event) ? NULL : c->old_rows,
+					  TRIGGER_FIRED_BY_DELETE(c->event) ? NULL : c->new_rows);
+	}
 	else
 		source_change(spec, &role, c);
 }

@@ -404,6 +404,15 @@ maintain_row(MaintainCall *c)
 				 errmsg("denorm.maintain() fired on %s, the target of row projection \"%s\"",
 						RelationGetRelationName(c->rel), spec->name),
 				 errhint("A row projection's target takes denorm.guard(), not denorm.maintain().")));
+	if (role.is_source && spec->deferred && !TRIGGER_FIRED_BY_TRUNCATE(c->event))
+	{
+		/* Commit-time mode: note the keys; denorm.flush() maintains them at commit. */
+		if (TRIGGER_FIRED_BY_UPDATE(c->event) &&
+			!bitmap_overlap_attrs(c->updated_cols, role_attrs(&role, spec->src_used)))
+			return;
+		deferred_note(spec, c->rel, role_key(&role, &spec->src_key), c->old_rows, c->new_rows);
+		return;
+	}
 	if (role.is_source)
 	{
 		if (TRIGGER_FIRED_BY_INSERT(c->event))

@@ -41,6 +41,7 @@ PG_FUNCTION_INFO_V1(denorm_drop_projection);
 PG_FUNCTION_INFO_V1(denorm_trigger_ddl);
 PG_FUNCTION_INFO_V1(denorm_create_invariant);
 PG_FUNCTION_INFO_V1(denorm_drop_invariant);
+PG_FUNCTION_INFO_V1(denorm_set_deferred);
 
 #define DEF_SCHEMA "denorm_def"
 #define INVARIANT_PREFIX "invariant_"
@@ -724,12 +725,13 @@ projection_triggers(const char *name)
 								"SELECT pg_catalog.format('%I ON %s', t.tgname, t.tgrelid::pg_catalog.regclass), "
 								"       t.tgname OPERATOR(pg_catalog.~) ('^denorm_' OPERATOR(pg_catalog.||) $1) "
 								"  FROM pg_catalog.pg_trigger t "
-								" WHERE t.tgfoid IN ('denorm.maintain()'::pg_catalog.regprocedure, "
-								"                    'denorm.guard()'::pg_catalog.regprocedure) "
+								" WHERE t.tgfoid IN (SELECT f.oid FROM pg_catalog.pg_proc f "
+								"                     WHERE f.pronamespace OPERATOR(pg_catalog.=) 'denorm'::pg_catalog.regnamespace "
+								"                       AND f.prorettype OPERATOR(pg_catalog.=) 'pg_catalog.trigger'::pg_catalog.regtype) "
 								"   AND t.tgnargs OPERATOR(pg_catalog.=) 1 "
 								"   AND pg_catalog.convert_from(pg_catalog.substring(t.tgargs, 1, "
 								"         pg_catalog.length(t.tgargs) OPERATOR(pg_catalog.-) 1), 'SQL_ASCII') OPERATOR(pg_catalog.=) $1 "
-								"   AND NOT t.tgisinternal "
+								"   AND NOT t.tgisinternal AND t.tgparentid OPERATOR(pg_catalog.=) 0 "
 								" ORDER BY t.tgrelid::pg_catalog.regclass::pg_catalog.text, t.tgname",
 								1, &argtype, &arg, NULL, false, 0);
 	if (ret != SPI_OK_SELECT)
@@ -927,5 +929,67 @@ denorm_drop_invariant(PG_FUNCTION_ARGS)
 	run_sql_as_owner(psprintf("DROP VIEW IF EXISTS %s",
 							  quote_qualified_identifier(DEF_SCHEMA, psprintf(INVARIANT_PREFIX "%s", name))),
 					 SPI_OK_UTILITY);
+	PG_RETURN_VOID();
+}
+
+/* Check the caller owns the projection; maintain what it noted so far. */
+static void
+deferred_prepare(const char *name)
+{
+	DenormSpec *spec = spec_lookup(name, false);
+
+	PG_TRY();
+	{
+		check_may_drop("projection", name, spec->owner);
+		deferred_flush(spec);
+	}
+	PG_FINALLY();
+	{
+		spec_release(spec);
+	}
+	PG_END_TRY();
+}
+
+/* Create the deferred constraint triggers of a (now deferred) projection. */
+static void
+deferred_create_triggers(const char *name)
+{
+	DenormSpec *spec = spec_lookup(name, false);
+	ListCell   *lc;
+
+	PG_TRY();
+	{
+		foreach(lc, trigdef_flush(spec))
+			run_sql_as_owner(lfirst(lc), SPI_OK_UTILITY);
+	}
+	PG_FINALLY();
+	{
+		spec_release(spec);
+	}
+	PG_END_TRY();
+}
+
+/*
+ * denorm.set_deferred(name, deferred): maintain a projection's source
+ * changes at commit (true) or in each statement (false).
+ */
+Datum
+denorm_set_deferred(PG_FUNCTION_ARGS)
+{
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	bool		deferred = PG_GETARG_BOOL(1);
+	ListCell   *lc;
+
+	/* Keys already noted in this transaction are maintained now. */
+	deferred_prepare(name);
+	run_sql_as_owner(psprintf("UPDATE denorm.projection SET deferred = %s WHERE name OPERATOR(pg_catalog.=) %s",
+							  deferred ? "true" : "false", quote_literal_cstr(name)), SPI_OK_UPDATE);
+	foreach(lc, projection_triggers(name))
+		if (strstr((char *) lfirst(lc), "_flush ON ") != NULL)
+			run_sql_as_owner(psprintf("DROP TRIGGER %s", (char *) lfirst(lc)), SPI_OK_UTILITY);
+	CacheInvalidateRelcacheByRelid(denorm_catalog_relid());
+	CommandCounterIncrement();
+	if (deferred)
+		deferred_create_triggers(name);
 	PG_RETURN_VOID();
 }

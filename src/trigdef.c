@@ -37,6 +37,33 @@ tree(Oid relid)
 	return list_make1_oid(relid);
 }
 
+/*
+ * The deferred constraint trigger of a commit-time projection, on a table
+ * with storage (PostgreSQL clones row triggers of partitioned tables, and
+ * each leaf needs exactly one).
+ */
+static void
+for_table_flush(List **out, DenormSpec *spec, Oid table)
+{
+	if (get_rel_relkind(table) != RELKIND_RELATION)
+		return;
+	*out = lappend(*out, psprintf("CREATE CONSTRAINT TRIGGER %s AFTER INSERT OR UPDATE OR DELETE ON %s "
+								  "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION denorm.flush(%s)",
+								  trigger_name(spec, "flush"), qualified(table), quote_literal_cstr(spec->name)));
+}
+
+/* The deferred constraint triggers alone, for denorm.set_deferred(). */
+List *
+trigdef_flush(DenormSpec *spec)
+{
+	List	   *out = NIL;
+	ListCell   *lc;
+
+	foreach(lc, tree(spec->source))
+		for_table_flush(&out, spec, lfirst_oid(lc));
+	return out;
+}
+
 /* The statements for one table (not its partitions). */
 static void
 for_table(List **out, DenormSpec *spec, Oid table)
@@ -64,6 +91,8 @@ for_table(List **out, DenormSpec *spec, Oid table)
 									  "FOR EACH STATEMENT EXECUTE FUNCTION %s",
 									  trigger_name(spec, "trunc"), rel, maintain));
 	}
+	if (spec->deferred && role_in_tree(table, spec->source))
+		for_table_flush(out, spec, table);
 	if (!role_in_tree(table, spec->target))
 		return;
 	if (spec->kind == DENORM_ROW)

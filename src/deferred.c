@@ -1,0 +1,157 @@
+/*
+ * deferred.c — commit-time maintenance, per projection (denorm.set_deferred).
+ *
+ * A deferred projection's statement triggers only note which keys changed;
+ * a deferrable constraint trigger, fired at commit (or at SET CONSTRAINTS
+ * ... IMMEDIATE), maintains each noted key once, with the same locks and
+ * snapshot checks as immediate maintenance. A transaction that touches one
+ * invoice a thousand times recomputes it once.
+ *
+ * The constraint trigger is row-level (PostgreSQL has no deferred statement
+ * triggers): its first event at commit maintains everything pending, the
+ * others find nothing left. Keys noted in a subtransaction that rolled back
+ * stay noted: recomputing a key from the current data is always right, just
+ * sometimes unnecessary.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "commands/trigger.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+
+#include "denorm.h"
+
+PG_FUNCTION_INFO_V1(denorm_flush);
+
+typedef struct Pending
+{
+	char		name[NAMEDATALEN];	/* hash key: projection */
+	KeySet	   *keys;
+} Pending;
+
+static HTAB *pending = NULL;
+
+void
+deferred_reset_xact(void)
+{
+	pending = NULL;				/* it lived in TopTransactionContext */
+}
+
+/* Note the keys the rows of ts (if any) touch, to maintain them at commit. */
+void
+deferred_note(DenormSpec *spec, Relation rel, const KeyDesc *kd,
+			  Tuplestorestate *old_rows, Tuplestorestate *new_rows)
+{
+	MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+	Pending    *p;
+	bool		found;
+
+	if (pending == NULL)
+	{
+		HASHCTL		ctl;
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = NAMEDATALEN;
+		ctl.entrysize = sizeof(Pending);
+		ctl.hcxt = TopTransactionContext;
+		pending = hash_create("denorm pending keys", 8, &ctl,
+							  HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	}
+	p = hash_search(pending, spec->name, HASH_ENTER, &found);
+	if (!found || p->keys == NULL)
+		p->keys = keyset_create(&spec->src_key, 64);
+
+	/*
+	 * The set's descriptor is the canonical one; the rows may come from a
+	 * partition, whose column numbers kd gives.
+	 */
+	{
+		const KeyDesc *canonical = p->keys->desc;
+
+		p->keys->desc = kd;
+		transition_collect_keys(rel, old_rows, p->keys);
+		transition_collect_keys(rel, new_rows, p->keys);
+		p->keys->desc = canonical;
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/* Maintain every key noted for spec; called from the flush trigger. */
+void
+deferred_flush(DenormSpec *spec)
+{
+	Pending    *p;
+	KeySet	   *keys;
+	EngineState es;
+
+	if (pending == NULL)
+		return;
+	p = hash_search(pending, spec->name, HASH_FIND, NULL);
+	if (p == NULL || p->keys == NULL || p->keys->nkeys == 0)
+		return;
+	keys = p->keys;
+	p->keys = NULL;				/* maintenance below may note new keys */
+	keyset_finish(keys);
+
+	engine_begin(&es, spec);
+	PG_TRY();
+	{
+		if (spec->kind == DENORM_ROW)
+		{
+			LockRequest *reqs = palloc0(sizeof(LockRequest) * (spec->nlookups + 1));
+			int			i;
+
+			for (i = 0; i < spec->nlookups; i++)
+			{
+				reqs[i].relid = spec->lookups[i].relid;
+				reqs[i].mode = KEYLOCK_SHARE;
+				reqs[i].phase = 0;
+			}
+			reqs[spec->nlookups].relid = spec->source;
+			reqs[spec->nlookups].mode = KEYLOCK_EXCLUSIVE;
+			reqs[spec->nlookups].phase = 1;
+			reqs[spec->nlookups].keys = keys;
+			lock_acquire_all(spec, reqs, spec->nlookups + 1);
+			(void) row_apply_keys(spec, keys);
+		}
+		else
+			(void) column_recompute_keys(spec, keys);
+	}
+	PG_CATCH();
+	{
+		engine_abort_cleanup(&es);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	engine_end(&es);
+}
+
+/* CONSTRAINT TRIGGER ... DEFERRABLE INITIALLY DEFERRED FOR EACH ROW on the source. */
+Datum
+denorm_flush(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	DenormSpec *spec;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
+		td->tg_trigger->tgnargs != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("denorm.flush() must be fired by denorm's deferred constraint trigger")));
+	if (pending == NULL)
+		return PointerGetDatum(NULL);	/* the common case after the first event */
+	spec = spec_lookup(td->tg_trigger->tgargs[0], false);
+	PG_TRY();
+	{
+		deferred_flush(spec);
+	}
+	PG_FINALLY();
+	{
+		spec_release(spec);
+	}
+	PG_END_TRY();
+	return PointerGetDatum(NULL);
+}
