@@ -30,6 +30,7 @@ typedef struct Pending
 {
 	char		name[NAMEDATALEN];	/* hash key: projection */
 	KeySet	   *keys;
+	bool		fired_empty;	/* a flush event found nothing noted yet */
 } Pending;
 
 static HTAB *pending = NULL;
@@ -41,9 +42,8 @@ deferred_reset_xact(void)
 }
 
 /* Note the keys the rows of ts (if any) touch, to maintain them at commit. */
-void
-deferred_note(DenormSpec *spec, Relation rel, const KeyDesc *kd,
-			  Tuplestorestate *old_rows, Tuplestorestate *new_rows)
+static Pending *
+pending_entry(const char *name)
 {
 	MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
 	Pending    *p;
@@ -60,8 +60,24 @@ deferred_note(DenormSpec *spec, Relation rel, const KeyDesc *kd,
 		pending = hash_create("denorm pending keys", 8, &ctl,
 							  HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 	}
-	p = hash_search(pending, spec->name, HASH_ENTER, &found);
-	if (!found || p->keys == NULL)
+	p = hash_search(pending, name, HASH_ENTER, &found);
+	if (!found)
+	{
+		p->keys = NULL;
+		p->fired_empty = false;
+	}
+	MemoryContextSwitchTo(old);
+	return p;
+}
+
+void
+deferred_note(DenormSpec *spec, Relation rel, const KeyDesc *kd,
+			  Tuplestorestate *old_rows, Tuplestorestate *new_rows)
+{
+	Pending    *p = pending_entry(spec->name);
+	MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+
+	if (p->keys == NULL)
 		p->keys = keyset_create(&spec->src_key, 64);
 
 	/*
@@ -79,6 +95,49 @@ deferred_note(DenormSpec *spec, Relation rel, const KeyDesc *kd,
 	MemoryContextSwitchTo(old);
 }
 
+/*
+ * Called by the statement trigger after noting keys. Under SET CONSTRAINTS
+ * ... IMMEDIATE the flush trigger's events fire at the end of the
+ * statement, before statement triggers, and so found nothing noted: flush
+ * now instead.
+ */
+void
+deferred_flush_if_due(DenormSpec *spec, Relation rel)
+{
+	Pending    *p = pending_entry(spec->name);
+
+	if (p->fired_empty)
+	{
+		p->fired_empty = false;
+		deferred_flush(spec);
+	}
+}
+
+/*
+ * At commit nothing may be left noted: if it were (a flush trigger disabled
+ * by hand, say), fail the commit rather than leave the projection stale.
+ */
+void
+deferred_check_commit(void)
+{
+	HASH_SEQ_STATUS status;
+	Pending    *p;
+
+	if (pending == NULL)
+		return;
+	hash_seq_init(&status, pending);
+	while ((p = hash_seq_search(&status)) != NULL)
+		if (p->keys != NULL && p->keys->nkeys > 0)
+		{
+			hash_seq_term(&status);
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("commit-time maintenance of projection \"%s\" did not run", p->name),
+					 errhint("Its trigger denorm_%s_flush must exist and be enabled; "
+							 "denorm.set_deferred('%s', true) creates it.", p->name, p->name)));
+		}
+}
+
 /* Maintain every key noted for spec; called from the flush trigger. */
 void
 deferred_flush(DenormSpec *spec)
@@ -87,11 +146,12 @@ deferred_flush(DenormSpec *spec)
 	KeySet	   *keys;
 	EngineState es;
 
-	if (pending == NULL)
+	p = pending_entry(spec->name);
+	if (p->keys == NULL || p->keys->nkeys == 0)
+	{
+		p->fired_empty = true;
 		return;
-	p = hash_search(pending, spec->name, HASH_FIND, NULL);
-	if (p == NULL || p->keys == NULL || p->keys->nkeys == 0)
-		return;
+	}
 	keys = p->keys;
 	p->keys = NULL;				/* maintenance below may note new keys */
 	keyset_finish(keys);
@@ -141,8 +201,16 @@ denorm_flush(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("denorm.flush() must be fired by denorm's deferred constraint trigger")));
-	if (pending == NULL)
-		return PointerGetDatum(NULL);	/* the common case after the first event */
+	{
+		/* The common case after the first event at commit: nothing left. */
+		Pending    *p = pending_entry(td->tg_trigger->tgargs[0]);
+
+		if (p->keys == NULL || p->keys->nkeys == 0)
+		{
+			p->fired_empty = true;
+			return PointerGetDatum(NULL);
+		}
+	}
 	spec = spec_lookup(td->tg_trigger->tgargs[0], false);
 	PG_TRY();
 	{

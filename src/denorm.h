@@ -371,6 +371,8 @@ extern uint64 column_recompute_keys(DenormSpec *spec, KeySet *groups);
 /* deferred.c */
 extern void deferred_reset_xact(void);
 extern void deferred_flush(DenormSpec *spec);
+extern void deferred_flush_if_due(DenormSpec *spec, Relation rel);
+extern void deferred_check_commit(void);
 extern void deferred_note(DenormSpec *spec, Relation rel, const KeyDesc *kd,
 						  Tuplestorestate *old_rows, Tuplestorestate *new_rows);
 

@@ -329,6 +329,7 @@ maintain_column(MaintainCall *c)
 		deferred_note(spec, c->rel, role_key(&role, &spec->src_key),
 					  TRIGGER_FIRED_BY_INSERT(c->event) ? NULL : c->old_rows,
 					  TRIGGER_FIRED_BY_DELETE(c->event) ? NULL : c->new_rows);
+		deferred_flush_if_due(spec, c->rel);
 	}
 	else
 		source_change(spec, &role, c);

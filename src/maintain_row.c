@@ -411,6 +411,7 @@ maintain_row(MaintainCall *c)
 			!bitmap_overlap_attrs(c->updated_cols, role_attrs(&role, spec->src_used)))
 			return;
 		deferred_note(spec, c->rel, role_key(&role, &spec->src_key), c->old_rows, c->new_rows);
+		deferred_flush_if_due(spec, c->rel);
 		return;
 	}
 	if (role.is_source)
