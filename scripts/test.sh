@@ -49,7 +49,7 @@ run_isolation() {
         cp "$TOP"/specs/*.spec "$OUT/iso-$tag/in/specs/"
         cp "$TOP/expected/isolation/$tag/"*.out "$OUT/iso-$tag/in/expected/" 2>/dev/null || true
         # shellcheck disable=SC2086
-        if out=$(PGOPTIONS="-c default_transaction_isolation='$level'" \
+        if out=$(PGOPTIONS="-c default_transaction_isolation=${level// /\\ }" \
                 "$PGBIN/../lib/pgxs/src/test/isolation/pg_isolation_regress" \
                 --inputdir="$OUT/iso-$tag/in" --outputdir="$OUT/iso-$tag" \
                 --load-extension=denorm --dbname=denorm_isolation --bindir="$PGBIN" $specs 2>&1); then :; fi

@@ -74,6 +74,7 @@ typedef enum ColPlan
 	CP_RECOMPUTE_KEYS,			/* recompute groups of denorm_keys */
 	CP_RECOMPUTE_TARGET_NEW,	/* recompute groups of new target rows */
 	CP_CHECK_KEYS,				/* ctids of group members (RR check) */
+	CP_CHECK_TARGET,			/* ctids of the groups' target rows (RR check) */
 	CP_TRUNCATE,
 	CP_REBUILD,
 	CP_AUDIT,

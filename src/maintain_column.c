@@ -25,15 +25,16 @@ is_small(int64 n)
 }
 
 /*
- * Lock the target rows of groups in key order, bounded by denorm.lock_timeout.
- * Requires engine_begin and denorm_keys registered.
+ * Run a statement that writes or locks target rows, its waits bounded by
+ * denorm.lock_timeout: a timeout fails naming the projection and the group
+ * (the first of groups, when there are several; "all" when unknown).
  */
-static void
-lock_group_rows(DenormSpec *spec, KeySet *groups)
+static uint64
+exec_bounded(DenormSpec *spec, int plan, KeySet *groups, int64 nrows, bool cacheable, int expect)
 {
 	volatile int nest = -1;
 	MemoryContext cxt = CurrentMemoryContext;
-	bool		cacheable = groups->nkeys <= DENORM_SMALL_STATEMENT;
+	uint64		n = 0;
 
 	if (denorm_lock_timeout > 0)
 	{
@@ -46,8 +47,7 @@ lock_group_rows(DenormSpec *spec, KeySet *groups)
 	}
 	PG_TRY();
 	{
-		(void) engine_exec(spec, &spec->plans[CP_LOCK_KEYS], spec->sql[CP_LOCK_KEYS],
-						   groups->nkeys, cacheable, SPI_OK_SELECT);
+		n = engine_exec(spec, &spec->plans[plan], spec->sql[plan], nrows, cacheable, expect);
 	}
 	PG_CATCH();
 	{
@@ -60,9 +60,10 @@ lock_group_rows(DenormSpec *spec, KeySet *groups)
 		FlushErrorState();
 		ereport(ERROR,
 				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
-				 errmsg("timed out waiting for the lock on %s %s of projection \"%s\"",
-						groups->nkeys == 1 ? "key" : "keys starting with",
-						keyset_key_text(groups->desc, &groups->values[0], &groups->nulls[0]),
+				 errmsg("timed out waiting for the lock on %s of projection \"%s\"",
+						groups == NULL ? "keys" :
+						psprintf("%s %s", groups->nkeys == 1 ? "key" : "keys starting with",
+								 keyset_key_text(groups->desc, &groups->values[0], &groups->nulls[0])),
 						spec->name),
 				 errdetail("Another transaction holds the target row of this group of %s.",
 						   get_rel_name(spec->target)),
@@ -71,6 +72,38 @@ lock_group_rows(DenormSpec *spec, KeySet *groups)
 	PG_END_TRY();
 	if (nest >= 0)
 		AtEOXact_GUC(true, nest);
+	return n;
+}
+
+/*
+ * Lock the target rows of groups in key order. Requires engine_begin and
+ * denorm_keys registered.
+ */
+static void
+lock_group_rows(DenormSpec *spec, KeySet *groups)
+{
+	(void) exec_bounded(spec, CP_LOCK_KEYS, groups, groups->nkeys,
+						groups->nkeys <= DENORM_SMALL_STATEMENT, SPI_OK_SELECT);
+}
+
+/*
+ * Under REPEATABLE READ / SERIALIZABLE, prove the target rows of the groups
+ * are the ones our snapshot sees: a target row inserted (or changed) by a
+ * transaction that committed after ours began would make the maintenance
+ * UPDATE miss it, silently.
+ */
+static void
+check_target_rows(DenormSpec *spec, KeySet *groups)
+{
+	bool		cacheable = groups->nkeys <= DENORM_SMALL_STATEMENT;
+	SPIPlanPtr	plan;
+
+	if (!isolation_needs_check())
+		return;
+	plan = engine_plan(spec, &spec->plans[CP_CHECK_TARGET], spec->sql[CP_CHECK_TARGET],
+					   groups->nkeys, cacheable);
+	isolation_check_reads(spec, plan, psprintf("rows of %s", get_rel_name(spec->target)));
+	engine_done_with_plan(plan, cacheable);
 }
 
 /*
@@ -88,9 +121,9 @@ recompute_groups(DenormSpec *spec, KeySet *groups)
 
 		isolation_check_reads(spec, plan, psprintf("rows of %s", get_rel_name(spec->source)));
 		engine_done_with_plan(plan, cacheable);
+		check_target_rows(spec, groups);
 	}
-	(void) engine_exec(spec, &spec->plans[CP_RECOMPUTE_KEYS], spec->sql[CP_RECOMPUTE_KEYS],
-					   groups->nkeys, cacheable, SPI_OK_UPDATE);
+	(void) exec_bounded(spec, CP_RECOMPUTE_KEYS, groups, groups->nkeys, cacheable, SPI_OK_UPDATE);
 }
 
 /* Lock set for touched groups: coarse intention (or escalation), plus the
@@ -169,7 +202,7 @@ source_change(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 	}
 
 	small = is_small(n);
-	if (small || spec->recompute)
+	if (small || spec->recompute || isolation_needs_check())
 	{
 		groups = keyset_create(group_key, (int) Min(n * 2, 4096));
 		transition_collect_keys(c->rel, new_rows, groups);
@@ -209,8 +242,9 @@ source_change(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 				engine_register(ENR_NEW, RelationGetRelid(c->rel), NULL, new_rows);
 			if (old_rows)
 				engine_register(ENR_OLD, RelationGetRelid(c->rel), NULL, old_rows);
-			(void) engine_exec(spec, &spec->plans[plan], spec->sql[plan], n, cacheable,
-							   SPI_OK_UPDATE);
+			if (groups)
+				check_target_rows(spec, groups);
+			(void) exec_bounded(spec, plan, groups, n, cacheable, SPI_OK_UPDATE);
 		}
 	}
 	PG_CATCH();

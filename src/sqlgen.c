@@ -858,6 +858,8 @@ sqlgen_column(DenormSpec *spec, Query *q)
 	spec->sql[CP_RECOMPUTE_TARGET_NEW] = recompute_sql(spec, &p, target_keys_from(spec, ENR_NEW));
 	spec->sql[CP_CHECK_KEYS] = psprintf("SELECT s.ctid FROM %s s WHERE EXISTS (SELECT 1 FROM %s kk WHERE %s) ORDER BY 1",
 										spec->source_sql, ENR_KEYS, p.src_vs_kk);
+	spec->sql[CP_CHECK_TARGET] = psprintf("SELECT t.ctid FROM %s t WHERE EXISTS (SELECT 1 FROM %s kk WHERE %s) ORDER BY 1",
+										  spec->target_sql, ENR_KEYS, p.tkey_vs_kk);
 
 	initStringInfo(&set_empty);
 	initStringInfo(&not_empty);
