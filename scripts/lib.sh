@@ -6,7 +6,9 @@
 set -euo pipefail
 
 PG_MAJOR=15
-PGBIN=/usr/lib/postgresql/$PG_MAJOR/bin
+# PGBIN may point at another installation of the same major version (a
+# relocated copy, say, to test a build without touching the system one).
+PGBIN=${PGBIN:-/usr/lib/postgresql/$PG_MAJOR/bin}
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export DENORM_TOP=$TOP
 PACKAGES="postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR postgresql-$PG_MAJOR-pgtap

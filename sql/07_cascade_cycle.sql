@@ -38,8 +38,8 @@ UPDATE writes SET statements = 0, rows_written = 0;
 BEGIN;
 INSERT INTO item VALUES (1, 1, 10), (2, 1, 5), (3, 2, 1);
 SELECT * FROM line ORDER BY canonical_pk, line_no;
--- One UPDATE of the two invoices; one statement rewriting their four lines (its
--- UPDATE and INSERT parts each fire the statement trigger once).
+-- One UPDATE of the two invoices; one UPDATE of their four lines in place
+-- (a total feeds only the amounts of the lines, not which lines exist).
 SELECT * FROM writes ORDER BY tbl;
 COMMIT;
 UPDATE item SET price = 20 WHERE id = 1;

@@ -382,6 +382,160 @@ used_columns(Query *q, int varno)
 	return used;
 }
 
+/* Is tle one of a row projection's identity outputs (type, key, row_key)? */
+static bool
+is_identity_output(DenormSpec *spec, TargetEntry *tle)
+{
+	ListCell   *lc;
+
+	if (strcmp(tle->resname, spec->type_column) == 0 ||
+		strcmp(tle->resname, spec->key_column) == 0)
+		return true;
+	foreach(lc, spec->row_key)
+		if (strcmp(tle->resname, (char *) lfirst(lc)) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The source columns that decide which target rows a source row yields and
+ * what identifies them: those in join and WHERE conditions, in identity
+ * outputs, in functions and subqueries of FROM, and in the VALUES columns
+ * that feed identity outputs or conditions. An UPDATE that changes none of
+ * them changes values in rows that already exist and no others, so a plain
+ * UPDATE of those rows maintains it (RP_UPDATE_SIMPLE). The other VALUES
+ * columns (the amounts of the journal lines) and the value outputs are
+ * left out: that is the point.
+ */
+/* Add the columns of the source read at levelsup in n to *cols. */
+static void
+pull_source_columns(Node *n, int levelsup, int source_rti, Bitmapset **cols)
+{
+	ListCell   *lc;
+
+	if (levelsup == 0)
+	{
+		pull_varattnos(n, source_rti, cols);
+		return;
+	}
+	foreach(lc, pull_vars_of_level(n, levelsup))
+	{
+		Var		   *var = lfirst(lc);
+
+		if (IsA(var, Var) && var->varno == source_rti)
+			*cols = bms_add_member(*cols, var->varattno - FirstLowInvalidHeapAttributeNumber);
+	}
+}
+
+/*
+ * The VALUES list behind an RTE: the RTE itself, or a subquery that only
+ * selects the columns of one VALUES list ((VALUES ...) AS l(...) arrives as
+ * such a subquery). *colmap gets, per output column, the VALUES column.
+ */
+static RangeTblEntry *
+values_behind(RangeTblEntry *rte, List **colmap)
+{
+	Query	   *sq = rte->subquery;
+	RangeTblEntry *v;
+	ListCell   *lc;
+
+	*colmap = NIL;
+	if (rte->rtekind == RTE_VALUES)
+	{
+		for (int i = 1; i <= list_length(linitial(rte->values_lists)); i++)
+			*colmap = lappend_int(*colmap, i);
+		return rte;
+	}
+	if (rte->rtekind != RTE_SUBQUERY || sq == NULL || list_length(sq->rtable) != 1 ||
+		sq->jointree == NULL || sq->jointree->quals != NULL ||
+		list_length(sq->jointree->fromlist) != 1 || sq->hasSubLinks || sq->hasTargetSRFs)
+		return NULL;
+	v = linitial(sq->rtable);
+	if (v->rtekind != RTE_VALUES)
+		return NULL;
+	foreach(lc, sq->targetList)
+	{
+		TargetEntry *tle = lfirst(lc);
+		Var		   *var = (Var *) tle->expr;
+
+		if (tle->resjunk || !IsA(var, Var) || var->varno != 1 || var->varlevelsup != 0 ||
+			var->varattno <= 0)
+			return NULL;
+		*colmap = lappend_int(*colmap, var->varattno);
+	}
+	return v;
+}
+
+/*
+ * The source columns that decide which target rows a source row yields and
+ * what identifies them: those in join and WHERE conditions, in identity
+ * outputs, in functions and subqueries of FROM, and in the VALUES columns
+ * that feed identity outputs or conditions. An UPDATE that changes none of
+ * them changes values in rows that already exist and no others, so a plain
+ * UPDATE of those rows maintains it (RP_UPDATE_SIMPLE). The other VALUES
+ * columns (the amounts of the journal lines) and the value outputs are
+ * left out: that is the point.
+ */
+static Bitmapset *
+shape_columns(DenormSpec *spec, Query *q, int source_rti)
+{
+	Bitmapset  *shape = NULL;
+	List	   *identity = NIL;
+	Node	   *quals = flatten_join_alias_vars(q, (Node *) q->jointree);
+	ListCell   *lc;
+	int			rti;
+
+	foreach(lc, q->targetList)
+	{
+		TargetEntry *tle = lfirst(lc);
+
+		if (!tle->resjunk && is_identity_output(spec, tle))
+			identity = lappend(identity, flatten_join_alias_vars(q, (Node *) tle->expr));
+	}
+	pull_varattnos(quals, source_rti, &shape);
+	pull_varattnos((Node *) identity, source_rti, &shape);
+
+	rti = 0;
+	foreach(lc, q->rtable)
+	{
+		RangeTblEntry *rte = lfirst(lc);
+		int			levelsup = rte->rtekind == RTE_SUBQUERY ? 1 : 0;
+		RangeTblEntry *values;
+		List	   *colmap;
+
+		rti++;
+		if (rte->rtekind == RTE_FUNCTION)
+			pull_varattnos((Node *) rte->functions, source_rti, &shape);
+		else if ((values = values_behind(rte, &colmap)) != NULL)
+		{
+			Bitmapset  *cols = NULL;	/* output columns the shape reads */
+			bool		whole;
+			ListCell   *row;
+
+			pull_varattnos(quals, rti, &cols);
+			pull_varattnos((Node *) identity, rti, &cols);
+			whole = bms_is_member(InvalidAttrNumber - FirstLowInvalidHeapAttributeNumber, cols);
+			foreach(row, values->values_lists)
+			{
+				List	   *cells = lfirst(row);
+				int			out = 0;
+				ListCell   *m;
+
+				foreach(m, colmap)
+				{
+					out++;
+					if (whole || bms_is_member(out - FirstLowInvalidHeapAttributeNumber, cols))
+						pull_source_columns(list_nth(cells, lfirst_int(m) - 1), levelsup,
+											source_rti, &shape);
+				}
+			}
+		}
+		else if (rte->rtekind == RTE_SUBQUERY)
+			pull_source_columns((Node *) rte->subquery, 1, source_rti, &shape);
+	}
+	return shape;
+}
+
 static void
 check_immutable(DenormSpec *spec, Query *q)
 {
@@ -866,6 +1020,18 @@ analyze_row(DenormSpec *spec, Query *q, Relation target, bool registering)
 	{
 		/* Inner join conditions filter too (only LEFT JOIN lookups are total). */
 		spec->one_to_one = false;
+	}
+
+	/*
+	 * One row per source row whatever its values: only the key decides.
+	 * Otherwise the conditions, identity outputs and row generators do.
+	 */
+	if (spec->one_to_one)
+		pull_varattnos((Node *) keyvar, source_rti, &spec->shape_used);
+	else
+	{
+		spec->shape_used = shape_columns(spec, q, source_rti);
+		pull_varattnos((Node *) keyvar, source_rti, &spec->shape_used);
 	}
 
 	add_relid(spec, spec->source);

@@ -54,7 +54,7 @@ typedef enum RowPlan
 {
 	RP_INSERT,					/* INSERT ... Def(denorm_new) */
 	RP_DELETE,					/* DELETE keys of denorm_old */
-	RP_UPDATE_SIMPLE,			/* UPDATE ... FROM Def(denorm_new), 1:1 */
+	RP_UPDATE_SIMPLE,			/* UPDATE ... FROM Def(denorm_new): shape kept */
 	RP_APPLY_NEW,				/* 3-CTE apply over Def(denorm_new) */
 	RP_APPLY_KEYS,				/* 3-CTE apply over Def(source) for denorm_keys */
 	RP_TRUNCATE,				/* DELETE all rows of the projection */
@@ -167,6 +167,9 @@ typedef struct DenormSpec
 	char	   *type_value;		/* the constant, as text */
 	List	   *row_key;		/* extra identity column names (fan-out) */
 	bool		one_to_one;		/* every source row yields exactly one row */
+	Bitmapset  *shape_used;		/* source columns that decide which rows a source
+								 * row yields and their identity (the rest only
+								 * feed values: a plain UPDATE maintains them) */
 	List	   *copied;			/* CopiedColumn: outputs copied unchanged from the source */
 	int			nlookups;
 	DenormLookup *lookups;
@@ -276,12 +279,14 @@ extern void transition_filter_changed(Relation rel,
 									  Tuplestorestate *new_rows,
 									  const Bitmapset *used_attrs,
 									  const KeyDesc *key,
+									  const Bitmapset *shape_attrs,
 									  Tuplestorestate **old_out,
 									  Tuplestorestate **new_out,
 									  int64 *nchanged,
-									  bool *key_changed);
-extern bool transition_keys_changed(Relation rel, Tuplestorestate *old_rows,
-									Tuplestorestate *new_rows, const KeyDesc *key);
+									  bool *key_changed,
+									  bool *shape_changed);
+extern bool transition_attrs_changed(Relation rel, Tuplestorestate *old_rows,
+									 Tuplestorestate *new_rows, const Bitmapset *attrs);
 extern void transition_collect_keys(Relation rel, Tuplestorestate *ts,
 									KeySet *ks);
 extern bool bitmap_overlap_attrs(const Bitmapset *updated_cols,

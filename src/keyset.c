@@ -372,9 +372,9 @@ key_differs(const KeyDesc *key, TupleTableSlot *o, TupleTableSlot *n)
 void
 transition_filter_changed(Relation rel, Tuplestorestate *old_rows,
 						  Tuplestorestate *new_rows, const Bitmapset *used_attrs,
-						  const KeyDesc *key,
+						  const KeyDesc *key, const Bitmapset *shape_attrs,
 						  Tuplestorestate **old_out, Tuplestorestate **new_out,
-						  int64 *nchanged, bool *key_changed)
+						  int64 *nchanged, bool *key_changed, bool *shape_changed)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
 	TupleTableSlot *o = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
@@ -385,6 +385,8 @@ transition_filter_changed(Relation rel, Tuplestorestate *old_rows,
 	int64		count = 0;
 
 	*key_changed = false;
+	if (shape_changed)
+		*shape_changed = false;
 
 	/* Read both stores in step; each needs its own read pointer. */
 	{
@@ -408,6 +410,8 @@ transition_filter_changed(Relation rel, Tuplestorestate *old_rows,
 				count++;
 				if (key && !*key_changed && key_differs(key, o, n))
 					*key_changed = true;
+				if (shape_changed && !*shape_changed && row_changed(desc, o, n, shape_attrs))
+					*shape_changed = true;
 			}
 		}
 	}
@@ -452,10 +456,10 @@ transition_filter_changed(Relation rel, Tuplestorestate *old_rows,
 	pfree(changed);
 }
 
-/* Did any row of an UPDATE change its key? Reads only the key columns. */
+/* Does any row of an UPDATE change one of attrs? (Stops at the first.) */
 bool
-transition_keys_changed(Relation rel, Tuplestorestate *old_rows,
-						Tuplestorestate *new_rows, const KeyDesc *key)
+transition_attrs_changed(Relation rel, Tuplestorestate *old_rows,
+						 Tuplestorestate *new_rows, const Bitmapset *attrs)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
 	TupleTableSlot *o = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
@@ -478,7 +482,7 @@ transition_keys_changed(Relation rel, Tuplestorestate *old_rows,
 		tuplestore_select_read_pointer(new_rows, nptr);
 		if (!got || !tuplestore_gettupleslot(new_rows, true, false, n))
 			break;
-		if (key_differs(key, o, n))
+		if (row_changed(desc, o, n, attrs))
 		{
 			changed = true;
 			break;

@@ -194,8 +194,8 @@ source_change(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 			return;
 		if (is_small(n))
 		{
-			transition_filter_changed(c->rel, c->old_rows, c->new_rows, used, NULL,
-									  &old_rows, &new_rows, &n, &key_changed);
+			transition_filter_changed(c->rel, c->old_rows, c->new_rows, used, NULL, NULL,
+									  &old_rows, &new_rows, &n, &key_changed, NULL);
 			if (n == 0)
 				return;
 		}
@@ -303,8 +303,8 @@ target_change(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 		keycols = role_attrs(role, keycols);
 		if (!bitmap_overlap_attrs(c->updated_cols, keycols))
 			return;				/* the common case: the key was not written */
-		transition_filter_changed(c->rel, c->old_rows, c->new_rows, keycols, NULL,
-								  &old_rows, &new_rows, &n, &key_changed);
+		transition_filter_changed(c->rel, c->old_rows, c->new_rows, keycols, NULL, NULL,
+								  &old_rows, &new_rows, &n, &key_changed, NULL);
 		if (n == 0)
 			return;
 	}

@@ -152,9 +152,11 @@ source_update(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 {
 	int64		n = transition_count(c->new_rows);
 	Bitmapset  *used = role_attrs(role, spec->src_used);
+	Bitmapset  *shape = role_attrs(role, spec->shape_used);
 	Tuplestorestate *old_rows = c->old_rows;
 	Tuplestorestate *new_rows = c->new_rows;
 	bool		key_changed = true;
+	bool		shape_changed = true;
 	KeySet	   *keys = NULL;
 	bool		cacheable;
 	int			plan;
@@ -167,8 +169,8 @@ source_update(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 	{
 		const KeyDesc *kd = role_key(role, &spec->src_key);
 
-		transition_filter_changed(c->rel, c->old_rows, c->new_rows, used, kd,
-								  &old_rows, &new_rows, &n, &key_changed);
+		transition_filter_changed(c->rel, c->old_rows, c->new_rows, used, kd, shape,
+								  &old_rows, &new_rows, &n, &key_changed, &shape_changed);
 		if (n == 0)
 			return;				/* the values written were the values there */
 		keys = keyset_create(kd, (int) n * 2);
@@ -177,14 +179,17 @@ source_update(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 			transition_collect_keys(c->rel, new_rows, keys);
 		keyset_finish(keys);
 	}
-	else if (spec->one_to_one)
-		key_changed = transition_keys_changed(c->rel, old_rows, new_rows,
-											  role_key(role, &spec->src_key));
+	else if (spec->sql[RP_UPDATE_SIMPLE])
+		shape_changed = bitmap_overlap_attrs(c->updated_cols, shape) &&
+			transition_attrs_changed(c->rel, old_rows, new_rows, shape);
 	lock_for_source(spec, role, c->rel, new_rows, n, keys, true);
 
+	/*
+	 * Rows that keep their shape keep their target rows: update those in
+	 * place. Otherwise rows may come and go: the upsert-and-delete apply.
+	 */
 	cacheable = role->exact && n <= DENORM_SMALL_STATEMENT;
-	plan = (spec->one_to_one && !key_changed && spec->sql[RP_UPDATE_SIMPLE])
-		? RP_UPDATE_SIMPLE : RP_APPLY_NEW;
+	plan = (!shape_changed && spec->sql[RP_UPDATE_SIMPLE]) ? RP_UPDATE_SIMPLE : RP_APPLY_NEW;
 
 	engine_begin(&es, spec);
 	PG_TRY();
@@ -294,8 +299,8 @@ lookup_change(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 
 		if (!bitmap_overlap_attrs(c->updated_cols, used))
 			return;
-		transition_filter_changed(c->rel, c->old_rows, c->new_rows, used, NULL,
-								  &old_rows, &new_rows, &n, &key_changed);
+		transition_filter_changed(c->rel, c->old_rows, c->new_rows, used, NULL, NULL,
+								  &old_rows, &new_rows, &n, &key_changed, NULL);
 		if (n == 0)
 			return;
 	}

@@ -452,7 +452,8 @@ sqlgen_row(DenormSpec *spec, Query *q)
 									eq_expr(key->eq, psprintf("t.%s", key->name),
 											psprintf("o.%s", srckey)));
 
-	if (spec->one_to_one && differs)
+	/* For updates that keep the shape (spec->shape_used): values only. */
+	if (differs)
 		spec->sql[RP_UPDATE_SIMPLE] =
 			psprintf("UPDATE %s t SET %s FROM (%s) d WHERE %s AND %s AND (%s)",
 					 spec->target_sql, set_list(cols, "d"), desired_rows(cols, def_new),
