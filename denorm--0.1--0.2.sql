@@ -22,7 +22,7 @@ COMMENT ON FUNCTION @extschema@.on_ddl_end() IS
 REVOKE ALL ON FUNCTION @extschema@.on_ddl_end() FROM PUBLIC;
 
 CREATE EVENT TRIGGER denorm_ddl_start ON ddl_command_start
-    WHEN TAG IN ('DROP TABLE', 'ALTER TABLE', 'CREATE TABLE')
+    WHEN TAG IN ('DROP TABLE', 'DROP INDEX', 'ALTER TABLE', 'CREATE TABLE')
     EXECUTE FUNCTION @extschema@.on_ddl_start();
 
 CREATE EVENT TRIGGER denorm_ddl_end ON ddl_command_end
@@ -194,3 +194,13 @@ CREATE FUNCTION @extschema@.set_deferred(name text, deferred boolean)
 COMMENT ON FUNCTION @extschema@.set_deferred(text, boolean) IS
     'denorm: maintain a projection''s source changes at commit (true: once per key per transaction) or per statement (false)';
 REVOKE ALL ON FUNCTION @extschema@.set_deferred(text, boolean) FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Introspection: the statements maintenance runs.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.statements(name text)
+    RETURNS TABLE (purpose text, statement text)
+    AS 'MODULE_PATHNAME', 'denorm_statements' LANGUAGE C STRICT;
+COMMENT ON FUNCTION @extschema@.statements(text) IS
+    'denorm: the SQL a projection''s maintenance runs, and the search_path it runs under';

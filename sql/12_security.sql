@@ -1,5 +1,6 @@
--- Security: maintenance runs as the projection's owner with its own pinned
--- search_path; nothing the writing session defines or sets runs inside it.
+-- Security: maintenance runs as the projection's owner, with schema-qualified
+-- statements (or its own pinned search_path); nothing the writing session
+-- defines or sets runs inside it.
 CREATE SCHEMA sec;
 SET search_path = sec, public;
 CREATE ROLE sec_owner;
@@ -48,6 +49,28 @@ SET search_path = sec, public;
 SELECT * FROM sec.feed;
 SELECT * FROM denorm.audit('sec_income');
 DISCARD TEMP;
+
+-- That maintenance ran under the writer's search_path: every name in its
+-- statements is qualified, and writing the target runs nothing that looks
+-- names up (denorm.statements says so). A user trigger on the target would
+-- look names up as the owner: then maintenance pins the recorded path.
+SELECT statement FROM denorm.statements('sec_income') WHERE purpose = 'search_path';
+SELECT count(*) AS unqualified_calls FROM denorm.statements('sec_income')
+ WHERE purpose <> 'search_path' AND statement ~ '(^|[^.\w])(lower|count|sum)\(';
+SET ROLE sec_owner;
+CREATE TABLE sec.seen (path text);
+CREATE FUNCTION sec.note_path() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO sec.seen VALUES (current_setting('search_path')); RETURN NULL; END $$;
+CREATE TRIGGER note_path AFTER INSERT ON sec.feed FOR EACH STATEMENT EXECUTE FUNCTION sec.note_path();
+RESET ROLE;
+SELECT statement FROM denorm.statements('sec_income') WHERE purpose = 'search_path';
+SET ROLE sec_writer;
+SET search_path = trojan, pg_temp, sec, pg_catalog;
+INSERT INTO income VALUES (3, 30, 'D');
+RESET ROLE;
+SET search_path = sec, public;
+SELECT * FROM sec.seen;
+SELECT count(*) AS trojan_calls FROM trojan.log;
 
 -- An application role cannot drop someone else's projection.
 SET ROLE sec_writer;

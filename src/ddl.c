@@ -4,7 +4,8 @@
  *
  *  ddl_command_start: refuses (without CASCADE) dropping a target or a
  *    column a projection writes, and with CASCADE unregisters the projection
- *    first, saying so; refuses retyping a column a projection writes; warns
+ *    first, saying so; refuses retyping a column a projection writes, and
+ *    dropping the last unique index of a key a projection relies on; warns
  *    when a denorm trigger is disabled. (Dropping or retyping what a
  *    definition reads is refused by PostgreSQL itself: the definition view
  *    depends on it; with CASCADE the sql_drop trigger unregisters.)
@@ -17,7 +18,9 @@
 
 #include "access/relation.h"
 #include "catalog/namespace.h"
+#include "catalog/index.h"
 #include "catalog/partition.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
@@ -204,12 +207,84 @@ relid_of(RangeVar *rv)
 	return rv ? RangeVarGetRelid(rv, NoLock, true) : InvalidOid;
 }
 
-/* DROP TABLE of a target without CASCADE: refuse, naming the projection. */
+/*
+ * Would dropping indexoid leave a key a projection relies on without a
+ * unique index (a row projection's source key and target identity, a column
+ * projection's target key, a lookup's join key)? Then maintenance could not
+ * run any more: refuse, like registration would have.
+ */
+static void
+refuse_key_index_drop(DenormSpec *spec, Oid indexoid, Oid table, Oid relid,
+					  int natts, const AttrNumber *attnums, bool exact, const char *what)
+{
+	if (relid != table || natts == 0 ||
+		!OidIsValid(definition_unique_index(relid, natts, attnums, exact, InvalidOid)) ||
+		OidIsValid(definition_unique_index(relid, natts, attnums, exact, indexoid)))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_COLUMN_REFERENCE),
+			 errmsg("cannot drop index %s because projection \"%s\" relies on it as the unique key of %s",
+					get_rel_name(indexoid), spec->name, what),
+			 errdetail("It is the only unique index of %s on those columns.", qualified(table)),
+			 errhint("Create another unique index on the same columns first, or drop the projection.")));
+}
+
+static void
+check_key_index_drop(List *regs, Oid indexoid)
+{
+	Oid			table = OidIsValid(indexoid) ? IndexGetRelation(indexoid, true) : InvalidOid;
+	ListCell   *lc;
+
+	if (!OidIsValid(table))
+		return;
+	foreach(lc, regs)
+	{
+		Registration *r = lfirst(lc);
+		DenormSpec *spec;
+		AttrNumber	atts[DENORM_MAX_KEY_COLS + 2];
+		int			n = 0;
+		ListCell   *rk;
+		int			i;
+
+		if (!uses_table(r, table))
+			continue;
+		spec = spec_lookup(r->name, true);
+		if (spec == NULL)
+			continue;
+		if (spec->kind == DENORM_ROW)
+		{
+			refuse_key_index_drop(spec, indexoid, table, spec->source, spec->src_key.natts,
+								  spec->src_key.attnums, true, "its source");
+			atts[n++] = get_attnum(spec->target, spec->type_column);
+			atts[n++] = get_attnum(spec->target, spec->key_column);
+			foreach(rk, spec->row_key)
+				atts[n++] = get_attnum(spec->target, (char *) lfirst(rk));
+			refuse_key_index_drop(spec, indexoid, table, spec->target, n, atts, true,
+								  "its target's rows");
+			for (i = 0; i < spec->nlookups; i++)
+				refuse_key_index_drop(spec, indexoid, table, spec->lookups[i].relid,
+									  spec->lookups[i].dep_key.natts, spec->lookups[i].dep_key.attnums,
+									  false, "a lookup table");
+		}
+		else
+			refuse_key_index_drop(spec, indexoid, table, spec->target, spec->tgt_key.natts,
+								  spec->tgt_key.attnums, true, "its target's groups");
+		spec_release(spec);
+	}
+}
+
+/* DROP TABLE of a target without CASCADE: refuse, naming the projection. DROP INDEX: see above. */
 static void
 check_drop(List *regs, DropStmt *stmt)
 {
 	ListCell   *lo;
 
+	if (stmt->removeType == OBJECT_INDEX)
+	{
+		foreach(lo, stmt->objects)
+			check_key_index_drop(regs, relid_of(makeRangeVarFromNameList(lfirst(lo))));
+		return;
+	}
 	if (stmt->removeType != OBJECT_TABLE)
 		return;
 	foreach(lo, stmt->objects)
@@ -290,6 +365,14 @@ check_alter(List *regs, AlterTableStmt *stmt)
 			case AT_SetUnLogged:
 				refuse_for(regs, relid, "make unlogged",
 						   "A crash would empty it but not the tables it feeds or is fed by.");
+				break;
+			case AT_DropConstraint:
+				{
+					Oid			con = get_relation_constraint_oid(relid, cmd->name, true);
+
+					if (OidIsValid(con))
+						check_key_index_drop(regs, get_constraint_index(con));
+				}
 				break;
 			case AT_AddInherit:
 				refuse_for(regs, relid, "make an inheritance child of", "Inheritance would hide writes from denorm's triggers.");

@@ -211,9 +211,15 @@ walk_from(FromWalk *w, Query *q, Node *node, bool nullable, JoinExpr *join)
 		elog(ERROR, "unrecognized jointree node type: %d", (int) nodeTag(node));
 }
 
-/* Is attnum of relid covered by a unique, immediate, non-partial index of exactly these columns? */
-static Oid
-find_unique_index(Oid relid, int natts, const AttrNumber *attnums, bool require_exact)
+/*
+ * A unique, immediate, non-partial index of relid on these columns (exactly
+ * these, or a subset when !require_exact), other than except; InvalidOid if
+ * none. Registration needs one for each key it relies on; so does dropping
+ * an index afterwards (ddl.c).
+ */
+Oid
+definition_unique_index(Oid relid, int natts, const AttrNumber *attnums, bool require_exact,
+						Oid except)
 {
 	Relation	rel = table_open(relid, AccessShareLock);
 	List	   *indexes = RelationGetIndexList(rel);
@@ -223,11 +229,14 @@ find_unique_index(Oid relid, int natts, const AttrNumber *attnums, bool require_
 	foreach(lc, indexes)
 	{
 		Oid			indexoid = lfirst_oid(lc);
-		HeapTuple	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexoid));
+		HeapTuple	tup;
 		Form_pg_index idx;
 		int			i;
 		bool		ok = true;
 
+		if (indexoid == except)
+			continue;
+		tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexoid));
 		if (!HeapTupleIsValid(tup))
 			continue;
 		idx = (Form_pg_index) GETSTRUCT(tup);
@@ -750,7 +759,7 @@ analyze_lookup(DenormSpec *spec, Query *q, FromWalk *w, FromRel *fr,
 		}
 	}
 
-	index = n > 0 ? find_unique_index(relid, n, dep_atts, false) : InvalidOid;
+	index = n > 0 ? definition_unique_index(relid, n, dep_atts, false, InvalidOid) : InvalidOid;
 	if (!OidIsValid(index))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -849,7 +858,7 @@ check_source_key(DenormSpec *spec, Var *v)
 {
 	AttrNumber	att = v->varattno;
 
-	if (att <= 0 || !OidIsValid(find_unique_index(spec->source, 1, &att, true)) ||
+	if (att <= 0 || !OidIsValid(definition_unique_index(spec->source, 1, &att, true, InvalidOid)) ||
 		!attribute_not_null(spec->source, att))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_COLUMN_REFERENCE),
@@ -978,7 +987,7 @@ analyze_row(DenormSpec *spec, Query *q, Relation target, bool registering)
 					 errmsg("projection \"%s\" has too many row key columns", spec->name)));
 		ident[nident++] = get_attnum(spec->target, col);
 	}
-	if (!OidIsValid(find_unique_index(spec->target, nident, ident, true)))
+	if (!OidIsValid(definition_unique_index(spec->target, nident, ident, true, InvalidOid)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_COLUMN_REFERENCE),
 				 errmsg("target %s of projection \"%s\" has no unique index on exactly its identity columns",
@@ -1225,7 +1234,7 @@ analyze_column(DenormSpec *spec, Query *q, Relation target, bool registering)
 		tgt_atts[ngroup] = target_column(spec, target, tle);
 		ngroup++;
 	}
-	if (!OidIsValid(find_unique_index(spec->target, ngroup, tgt_atts, true)))
+	if (!OidIsValid(definition_unique_index(spec->target, ngroup, tgt_atts, true, InvalidOid)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_COLUMN_REFERENCE),
 				 errmsg("target %s of projection \"%s\" has no unique index on exactly its GROUP BY columns",

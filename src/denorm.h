@@ -150,7 +150,9 @@ typedef struct DenormSpec
 	Oid			target;
 	Oid			view;
 	Oid			owner;
-	char	   *search_path;	/* maintenance runs with this, pinned */
+	char	   *search_path;	/* maintenance pins this when it must */
+	bool		pin_search_path;	/* see qualify.c */
+	char	   *pin_reason;		/* why it must pin, for denorm.statements() */
 	Oid		   *relids;			/* every relation the spec depends on */
 	int			nrelids;
 
@@ -252,11 +254,17 @@ extern Oid	denorm_catalog_relid(void);
 extern Oid	denorm_extension_owner(void);
 
 /* definition.c */
+extern Oid	definition_unique_index(Oid relid, int natts, const AttrNumber *attnums,
+									bool require_exact, Oid except);
 extern void definition_analyze(DenormSpec *spec, Query *query,
 							   bool registering);
 extern Query *definition_query(Oid viewid);
 
 /* sqlgen.c */
+/* qualify.c */
+extern char *qualify_sql(const char *sql, const char **why);
+extern void qualify_spec(DenormSpec *spec, Query *definition);
+
 extern void sqlgen_row(DenormSpec *spec, Query *query);
 extern void sqlgen_column(DenormSpec *spec, Query *query);
 extern char *sqlgen_type_name(Oid type, int32 typmod);

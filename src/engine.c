@@ -87,11 +87,13 @@ engine_begin(EngineState *es, DenormSpec *spec)
 
 	/*
 	 * Pin the search_path recorded at registration (pg_catalog first, pg_temp
-	 * last): nothing the writing session sets can change what maintenance, or
-	 * a trigger it fires, resolves names to.
+	 * last), unless nothing maintenance runs resolves names by it (qualify.c):
+	 * then nothing the writing session sets can change what maintenance, or a
+	 * trigger it fires, resolves names to.
 	 */
-	if (namespace_search_path == NULL ||
-		strcmp(namespace_search_path, spec->search_path) != 0)
+	if (spec->pin_search_path &&
+		(namespace_search_path == NULL ||
+		 strcmp(namespace_search_path, spec->search_path) != 0))
 	{
 		es->guc_nestlevel = NewGUCNestLevel();
 		(void) set_config_option("search_path", spec->search_path,

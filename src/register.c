@@ -641,6 +641,7 @@ create_projection(DenormKind kind, text *name_t, Oid target, text *query_t,
 		sqlgen_row(spec, q);
 	else
 		sqlgen_column(spec, q);
+	qualify_spec(spec, q);
 	check_statements(spec);
 
 	if (create_triggers)

@@ -1,4 +1,4 @@
--- 01_api: the SQL-visible contract of denorm 0.1 — functions and their
+-- 01_api: the SQL-visible contract of denorm 0.2 — functions and their
 -- signatures, catalog tables and views, who may execute and write what, and
 -- the settings with their defaults and who may change them.
 BEGIN;
@@ -46,7 +46,7 @@ SELECT results_eq(
     'the installed version of denorm is the default version of its control file');
 SELECT columns_are('denorm', 'projection',
     ARRAY['name', 'kind', 'source', 'target', 'definition', 'type_column', 'key_column', 'row_key',
-          'on_stale_write', 'owner', 'search_path', 'created_at']);
+          'on_stale_write', 'owner', 'search_path', 'created_at', 'deferred']);
 SELECT col_is_pk('denorm', 'projection', 'name', 'name is the primary key of denorm.projection');
 SELECT col_type_is('denorm', 'projection', 'source', 'regclass', 'denorm.projection.source is regclass');
 SELECT col_type_is('denorm', 'projection', 'target', 'regclass', 'denorm.projection.target is regclass');
@@ -66,7 +66,7 @@ SELECT results_eq(
              evtenabled::text, coalesce(array_to_string(evttags, ', '), '') COLLATE "default"
         FROM pg_event_trigger WHERE evtfoid::regprocedure::text LIKE 'denorm.%' ORDER BY evtname$$,
     $$VALUES ('denorm_ddl_end', 'ddl_command_end', 'denorm.on_ddl_end()', 'O', 'ALTER TABLE, CREATE TABLE'),
-             ('denorm_ddl_start', 'ddl_command_start', 'denorm.on_ddl_start()', 'O', 'DROP TABLE, ALTER TABLE, CREATE TABLE'),
+             ('denorm_ddl_start', 'ddl_command_start', 'denorm.on_ddl_start()', 'O', 'DROP TABLE, DROP INDEX, ALTER TABLE, CREATE TABLE'),
              ('denorm_sql_drop', 'sql_drop', 'denorm.on_sql_drop()', 'O', '')$$,
     'the event triggers denorm_sql_drop, denorm_ddl_start and denorm_ddl_end exist, are enabled, and call denorm''s functions');
 SELECT results_eq(
@@ -140,8 +140,10 @@ SELECT results_eq(
       ('denorm.create_row_projection(text,regclass,text,name,name,name[],boolean)',
        'name text, target regclass, query text, type_column name DEFAULT ''canonical_type''::name, key_column name DEFAULT ''canonical_pk''::name, row_key name[] DEFAULT ''{}''::name[], create_triggers boolean DEFAULT true',
        'void'),
+      ('denorm.create_writeback_view(text,regclass)', 'view_name text, target regclass', 'void'),
       ('denorm.drop_invariant(text,boolean)', 'name text, if_exists boolean DEFAULT false', 'void'),
       ('denorm.drop_projection(text,boolean)', 'name text, if_exists boolean DEFAULT false', 'void'),
+      ('denorm.flush()', '', 'trigger'),
       ('denorm.guard()', '', 'trigger'),
       ('denorm.key_lock_tag(text,anyelement)',
        'name text, key anyelement, OUT classid oid, OUT objid oid, OUT objsubid integer', 'record'),
@@ -152,13 +154,22 @@ SELECT results_eq(
       ('denorm.on_sql_drop()', '', 'event_trigger'),
       ('denorm.rebuild(text)', 'name text', 'bigint'),
       ('denorm.rebuild(text,anyelement)', 'name text, key anyelement', 'bigint'),
+      ('denorm.rebuild_batched(text,integer,boolean)',
+       'IN name text, IN batch_size integer DEFAULT 1000, IN restart boolean DEFAULT false', NULL),
+      ('denorm.rebuild_step(text,integer,boolean)',
+       'name text, batch_size integer DEFAULT 1000, restart boolean DEFAULT false, OUT phase text, OUT done bigint, OUT total bigint, OUT rows_written bigint, OUT finished boolean',
+       'record'),
       ('denorm.repair(text)', 'name text DEFAULT NULL::text', 'bigint'),
+      ('denorm.set_deferred(text,boolean)', 'name text, deferred boolean', 'void'),
+      ('denorm.set_replica_maintenance(text,boolean)', 'name text, enabled boolean DEFAULT true', 'integer'),
+      ('denorm.statements(text)', 'name text', 'TABLE(purpose text, statement text)'),
       ('denorm.stats_raw()',
        'OUT projection text, OUT scope text, OUT statements bigint, OUT keys bigint, OUT rows_written bigint, OUT time_ms double precision, OUT lock_waits bigint, OUT lock_wait_ms double precision, OUT escalations bigint, OUT serialization_failures bigint, OUT last_rebuild timestamp with time zone, OUT last_audit timestamp with time zone, OUT last_audit_drift bigint',
        'SETOF record'),
       ('denorm.stats_reset(text)', 'name text DEFAULT NULL::text', 'void'),
       ('denorm.stats_scope()', '', 'text'),
-      ('denorm.trigger_ddl(text)', 'name text', 'SETOF text')
+      ('denorm.trigger_ddl(text)', 'name text', 'SETOF text'),
+      ('denorm.writeback()', '', 'trigger')
     $$,
     'the functions of schema denorm, with parameter names, defaults and results, are exactly the documented API');
 
@@ -168,8 +179,9 @@ SELECT results_eq(
        WHERE p.pronamespace = 'denorm'::regnamespace
          AND 'search_path=pg_catalog, pg_temp' = ANY (p.proconfig) ORDER BY 1$$,
     $$VALUES ('denorm.audit(text)'), ('denorm.on_sql_drop()'), ('denorm.rebuild(text)'),
-             ('denorm.rebuild(text,anyelement)'), ('denorm.repair(text)')$$,
-    'audit, rebuild, repair and on_sql_drop run with search_path = pg_catalog, pg_temp');
+             ('denorm.rebuild(text,anyelement)'), ('denorm.rebuild_step(text,integer,boolean)'),
+             ('denorm.repair(text)'), ('denorm.set_replica_maintenance(text,boolean)')$$,
+    'audit, rebuild, repair, set_replica_maintenance and on_sql_drop run with search_path = pg_catalog, pg_temp');
 SELECT is_definer('denorm', 'on_sql_drop', ARRAY[]::text[], 'on_sql_drop is SECURITY DEFINER');
 SELECT results_eq(
     $$SELECT p.oid::regprocedure::text FROM pg_proc p

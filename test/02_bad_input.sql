@@ -3,7 +3,7 @@
 -- catalog row, no view in denorm_def, no trigger (compared as a whole before
 -- and after each attempt).
 BEGIN;
-SELECT plan(307);
+SELECT plan(311);
 SET LOCAL client_min_messages = warning;
 
 CREATE SCHEMA tap_bad;
@@ -962,12 +962,13 @@ SELECT matches(tap_bad.name_clash(true), '^(projection refused 22023: |both regi
 SELECT matches(tap_bad.name_clash(false), '^(projection refused 22023: |both registered$)',
                'invariant "clash2" then projection "invariant_clash2": no clash of their views');
 
--- (5) The registration checks must hold afterwards too. Dropping the key a
--- projection relies on is refused today (42P10); making the source
--- RLS-protected, the target unlogged, or the source an inheritance parent is
--- accepted silently, with the consequences the registration checks exist to
--- prevent (rows hidden by policies copied by the owner's maintenance, a
--- target emptied by a crash, writes to a child firing no trigger).
+-- (5) The registration checks must hold afterwards too. Dropping the last
+-- unique index of a key a projection relies on is refused (42P10), and so
+-- are making the source RLS-protected, the target unlogged, or the source an
+-- inheritance parent (0A000): each would bring back what the registration
+-- checks exist to prevent (maintenance that cannot identify rows, rows hidden
+-- by policies copied by the owner's maintenance, a target emptied by a
+-- crash, writes to a child firing no trigger).
 CREATE TABLE later_src (id int PRIMARY KEY, amount numeric(12,2));
 CREATE TABLE later_tgt (canonical_type text, canonical_pk int, amount numeric(12,2),
                         PRIMARY KEY (canonical_type, canonical_pk));
@@ -976,8 +977,20 @@ SELECT lives_ok(
         $q$SELECT 'l'::text AS canonical_type, s.id AS canonical_pk, s.amount FROM later_src s$q$)$$,
     'p_later is registered');
 SELECT throws_ok($$ALTER TABLE later_src DROP CONSTRAINT later_src_pkey$$, '42P10',
-                 'key column "canonical_pk" of projection "p_later" must come from a unique, not-null column of its source',
+                 'cannot drop index later_src_pkey because projection "p_later" relies on it as the unique key of its source',
                  'later: dropping the source key is refused');
+CREATE UNIQUE INDEX later_src_id ON later_src (id);
+SELECT lives_ok($$ALTER TABLE later_src DROP CONSTRAINT later_src_pkey$$,
+                'later: dropping the source key is allowed while another unique index covers it');
+SELECT throws_ok($$DROP INDEX later_src_id$$, '42P10',
+                 'cannot drop index later_src_id because projection "p_later" relies on it as the unique key of its source',
+                 'later: DROP INDEX of the last unique index of the source key is refused');
+SELECT throws_ok($$DROP INDEX later_tgt_pkey$$, '42P10',
+                 'cannot drop index later_tgt_pkey because projection "p_later" relies on it as the unique key of its target''s rows',
+                 'later: DROP INDEX of the target''s identity index is refused, naming the projection');
+SELECT throws_ok($$ALTER TABLE later_tgt DROP CONSTRAINT later_tgt_pkey$$, '42P10',
+                 'cannot drop index later_tgt_pkey because projection "p_later" relies on it as the unique key of its target''s rows',
+                 'later: dropping the target''s identity key is refused');
 SELECT throws_ok($$ALTER TABLE later_src ENABLE ROW LEVEL SECURITY$$, '0A000', NULL,
                  'later: enabling row-level security on a registered source is refused');
 SELECT throws_ok($$ALTER TABLE later_tgt SET UNLOGGED$$, '0A000', NULL,

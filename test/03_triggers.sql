@@ -69,14 +69,14 @@ DROP TRIGGER t_before_row ON src;
 
 CREATE TRIGGER t_row AFTER INSERT ON src FOR EACH ROW EXECUTE FUNCTION denorm.maintain('trg_p');
 SELECT throws_ok($$INSERT INTO src VALUES (2, 2)$$, '39P01',
-                 'trigger "t_row" on table src: denorm.maintain() must be fired AFTER ... FOR EACH STATEMENT',
+                 'trigger "t_row" on table src: denorm.maintain() must be fired AFTER ... FOR EACH STATEMENT (FOR EACH ROW only when enabled for replica, see denorm.set_replica_maintenance)',
                  'maintain declared AFTER ... FOR EACH ROW');
 DROP TRIGGER t_row ON src;
 
 CREATE TRIGGER t_row_tt AFTER DELETE ON src REFERENCING OLD TABLE AS o FOR EACH ROW
     EXECUTE FUNCTION denorm.maintain('trg_p');
 SELECT throws_ok($$DELETE FROM src WHERE id = 1$$, '39P01',
-                 'trigger "t_row_tt" on table src: denorm.maintain() must be fired AFTER ... FOR EACH STATEMENT',
+                 'trigger "t_row_tt" on table src: denorm.maintain() must be fired AFTER ... FOR EACH STATEMENT (FOR EACH ROW only when enabled for replica, see denorm.set_replica_maintenance)',
                  'maintain declared FOR EACH ROW even with a transition table');
 DROP TRIGGER t_row_tt ON src;
 

@@ -1,0 +1,66 @@
+/*
+ * explain.c — denorm.statements(name): the SQL a projection's maintenance
+ * runs, and whether it pins the search_path, for reading and debugging.
+ */
+#include "postgres.h"
+
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#include "denorm.h"
+
+PG_FUNCTION_INFO_V1(denorm_statements);
+
+/* What each statement is for, by plan index (row, column projections). */
+static const char *const row_purpose[] = {
+	"insert", "delete", "update in place", "update (apply)", "apply keys",
+	"truncate", "rebuild", "audit", "audit keys"
+};
+static const char *const column_purpose[] = {
+	"delta insert", "delta delete", "delta update", "lock groups", "recompute groups",
+	"recompute new target rows", "read check: group members", "read check: target rows",
+	"truncate", "rebuild", "audit", "audit keys"
+};
+StaticAssertDecl(lengthof(row_purpose) == RP_NPLANS, "a row statement without a purpose");
+StaticAssertDecl(lengthof(column_purpose) == CP_NPLANS, "a column statement without a purpose");
+
+static void
+put(ReturnSetInfo *rsi, const char *purpose, const char *sql)
+{
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+
+	values[0] = CStringGetTextDatum(purpose);
+	values[1] = CStringGetTextDatum(sql);
+	tuplestore_putvalues(rsi->setResult, rsi->setDesc, values, nulls);
+}
+
+Datum
+denorm_statements(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsi = (ReturnSetInfo *) fcinfo->resultinfo;
+	DenormSpec *spec = spec_lookup(text_to_cstring(PG_GETARG_TEXT_PP(0)), false);
+	int			n = spec->kind == DENORM_ROW ? RP_NPLANS : CP_NPLANS;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	put(rsi, "search_path",
+		spec->pin_search_path
+		? psprintf("pinned to %s: %s", spec->search_path, spec->pin_reason)
+		: "the session's: every name below is schema-qualified");
+	for (i = 0; i < n; i++)
+		if (spec->sql[i])
+			put(rsi, spec->kind == DENORM_ROW ? row_purpose[i] : column_purpose[i], spec->sql[i]);
+	for (i = 0; i < spec->nlookups; i++)
+	{
+		DenormLookup *lk = &spec->lookups[i];
+		char	   *table = get_rel_name(lk->relid);
+
+		put(rsi, psprintf("lookup %s: source keys", table), lk->sql_map);
+		put(rsi, psprintf("lookup %s: read check, lookup rows", table), lk->sql_read_new);
+		put(rsi, psprintf("lookup %s: read check, source rows", table), lk->sql_read_keys);
+	}
+	spec_release(spec);
+	return (Datum) 0;
+}
