@@ -121,7 +121,7 @@ denorm_rebuild(PG_FUNCTION_ARGS)
 	{
 		check_owner(spec, "rebuild");
 		lock_whole(spec);
-		engine_begin(&es, spec);
+		engine_begin(&es, spec, true);
 		PG_TRY();
 		{
 			if (spec->kind == DENORM_ROW)
@@ -171,7 +171,7 @@ denorm_rebuild_key(PG_FUNCTION_ARGS)
 
 		check_owner(spec, "rebuild");
 		keys = key_argument(spec, fcinfo, 1);
-		engine_begin(&es, spec);
+		engine_begin(&es, spec, true);
 		PG_TRY();
 		{
 			n = apply_keys(spec, keys);
@@ -355,7 +355,7 @@ repair_one(const char *name)
 	PG_TRY();
 	{
 		check_owner(spec, "repair");
-		engine_begin(&es, spec);
+		engine_begin(&es, spec, true);
 		PG_TRY();
 		{
 			KeySet	   *keys = drifted_keys(spec);
@@ -418,7 +418,7 @@ denorm_lock_key(PG_FUNCTION_ARGS)
 			EngineState es;
 
 			/* A column projection's key lock is the target row's lock. */
-			engine_begin(&es, spec);
+			engine_begin(&es, spec, true);
 			PG_TRY();
 			{
 				TupleDesc	desc;

@@ -219,7 +219,7 @@ denorm_rebuild_step(PG_FUNCTION_ARGS)
 					 errmsg("projection \"%s\" has a key of %d columns; rebuild it whole with denorm.rebuild()",
 							spec->name, spec->src_key.natts)));
 
-		engine_begin(&es, spec);
+		engine_begin(&es, spec, true);
 		PG_TRY();
 		{
 			char	   *new_last;

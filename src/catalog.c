@@ -370,7 +370,7 @@ spec_load(const char *name, bool missing_ok)
 			sqlgen_row(spec, query);
 		else
 			sqlgen_column(spec, query);
-		qualify_spec(spec, query);
+		qualify_spec_environment(spec, query);
 		MemoryContextSwitchTo(old);
 	}
 	PG_CATCH();

@@ -156,7 +156,7 @@ deferred_flush(DenormSpec *spec)
 	p->keys = NULL;				/* maintenance below may note new keys */
 	keyset_finish(keys);
 
-	engine_begin(&es, spec);
+	engine_begin(&es, spec, false);
 	PG_TRY();
 	{
 		if (spec->kind == DENORM_ROW)

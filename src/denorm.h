@@ -153,6 +153,7 @@ typedef struct DenormSpec
 	char	   *search_path;	/* maintenance pins this when it must */
 	bool		pin_search_path;	/* see qualify.c */
 	char	   *pin_reason;		/* why it must pin, for denorm.statements() */
+	bool		statements_qualified;	/* qualify_spec_statements() ran */
 	Oid		   *relids;			/* every relation the spec depends on */
 	int			nrelids;
 
@@ -263,9 +264,11 @@ extern Query *definition_query(Oid viewid);
 /* sqlgen.c */
 /* qualify.c */
 extern char *qualify_sql(const char *sql, const char **why);
-extern void qualify_spec(DenormSpec *spec, Query *definition);
+extern void qualify_spec_environment(DenormSpec *spec, Query *definition);
+extern void qualify_spec_statements(DenormSpec *spec);
 
 extern void sqlgen_row(DenormSpec *spec, Query *query);
+extern bool sqlgen_is_audit(DenormSpec *spec, int plan);
 extern void sqlgen_column(DenormSpec *spec, Query *query);
 extern char *sqlgen_type_name(Oid type, int32 typmod);
 extern char *sqlgen_eq_operator(Oid type);
@@ -343,7 +346,7 @@ typedef struct EngineState
 	bool		connected;
 	bool		pushed;
 } EngineState;
-extern void engine_begin(EngineState *es, DenormSpec *spec);
+extern void engine_begin(EngineState *es, DenormSpec *spec, bool admin);
 extern void engine_end(EngineState *es);
 extern void engine_abort_cleanup(EngineState *es);
 extern void engine_register(const char *name, Oid reliddesc, TupleDesc tupdesc,

@@ -55,13 +55,13 @@ engine_count_keys(int64 n)
 }
 
 /*
- * Enter maintenance of spec: switch to its owner, pin search_path, connect
+ * Enter maintenance of spec: switch to its owner, pin search_path if needed, connect
  * SPI and tell the guard. Every engine_begin is paired with engine_end on
  * success; on error, transaction (or subtransaction) abort restores the
  * user, GUCs and SPI, and engine_abort_cleanup() the guard's stack.
  */
 void
-engine_begin(EngineState *es, DenormSpec *spec)
+engine_begin(EngineState *es, DenormSpec *spec, bool admin)
 {
 	int			ret;
 
@@ -87,11 +87,13 @@ engine_begin(EngineState *es, DenormSpec *spec)
 
 	/*
 	 * Pin the search_path recorded at registration (pg_catalog first, pg_temp
-	 * last), unless nothing maintenance runs resolves names by it (qualify.c):
-	 * then nothing the writing session sets can change what maintenance, or a
-	 * trigger it fires, resolves names to.
+	 * last), unless nothing maintenance runs resolves names by it (qualify.c);
+	 * either way nothing the writing session sets can change what maintenance,
+	 * or a trigger it fires, resolves names to. Admin calls (rebuild, audit,
+	 * repair) run unqualified audit statements: they always pin.
 	 */
-	if (spec->pin_search_path &&
+	qualify_spec_statements(spec);
+	if ((admin || spec->pin_search_path) &&
 		(namespace_search_path == NULL ||
 		 strcmp(namespace_search_path, spec->search_path) != 0))
 	{

@@ -45,10 +45,12 @@ denorm_statements(PG_FUNCTION_ARGS)
 	int			i;
 
 	InitMaterializedSRF(fcinfo, 0);
+	qualify_spec_statements(spec);
 	put(rsi, "search_path",
 		spec->pin_search_path
 		? psprintf("pinned to %s: %s", spec->search_path, spec->pin_reason)
-		: "the session's: every name below is schema-qualified");
+		: "the session's: every name in the maintenance statements is schema-qualified "
+		"(audit and repair pin it)");
 	for (i = 0; i < n; i++)
 		if (spec->sql[i])
 			put(rsi, spec->kind == DENORM_ROW ? row_purpose[i] : column_purpose[i], spec->sql[i]);

@@ -214,7 +214,7 @@ source_change(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 	}
 	lock_groups_advisory(spec, groups, !small);
 
-	engine_begin(&es, spec);
+	engine_begin(&es, spec, false);
 	PG_TRY();
 	{
 		TupleDesc	desc;
@@ -262,7 +262,7 @@ source_truncate(DenormSpec *spec)
 	EngineState es;
 
 	lock_coarse(spec, spec->target, KEYLOCK_EXCLUSIVE);
-	engine_begin(&es, spec);
+	engine_begin(&es, spec, false);
 	PG_TRY();
 	{
 		(void) engine_exec(spec, &spec->plans[CP_TRUNCATE], spec->sql[CP_TRUNCATE], 0, true,
@@ -315,7 +315,7 @@ target_change(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 		return;
 	lock_groups_advisory(spec, groups, !is_small(groups->nkeys));
 
-	engine_begin(&es, spec);
+	engine_begin(&es, spec, false);
 	PG_TRY();
 	{
 		TupleDesc	desc;

@@ -94,7 +94,7 @@ source_insert(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 	if (spec->nlookups > 0)
 		lock_for_source(spec, role, c->rel, c->new_rows, n, NULL, false);
 
-	engine_begin(&es, spec);
+	engine_begin(&es, spec, false);
 	PG_TRY();
 	{
 		engine_count_keys(n);
@@ -130,7 +130,7 @@ source_delete(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 	}
 	lock_for_source(spec, role, c->rel, NULL, n, keys, true);
 
-	engine_begin(&es, spec);
+	engine_begin(&es, spec, false);
 	PG_TRY();
 	{
 		engine_count_keys(n);
@@ -191,7 +191,7 @@ source_update(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 	cacheable = role->exact && n <= DENORM_SMALL_STATEMENT;
 	plan = (!shape_changed && spec->sql[RP_UPDATE_SIMPLE]) ? RP_UPDATE_SIMPLE : RP_APPLY_NEW;
 
-	engine_begin(&es, spec);
+	engine_begin(&es, spec, false);
 	PG_TRY();
 	{
 		engine_count_keys(keys ? keys->nkeys : n);
@@ -216,7 +216,7 @@ source_truncate(DenormSpec *spec)
 	EngineState es;
 
 	lock_coarse(spec, spec->source, KEYLOCK_EXCLUSIVE);
-	engine_begin(&es, spec);
+	engine_begin(&es, spec, false);
 	PG_TRY();
 	{
 		(void) engine_exec(spec, &spec->plans[RP_TRUNCATE], spec->sql[RP_TRUNCATE], 0, true,
@@ -319,7 +319,7 @@ lookup_change(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 	req.keys = dep_keys;
 	lock_acquire_all(spec, &req, 1);
 
-	engine_begin(&es, spec);
+	engine_begin(&es, spec, false);
 	PG_TRY();
 	{
 		int			ret;
@@ -381,7 +381,7 @@ lookup_truncate(DenormSpec *spec, DenormRole *role)
 	reqs[1].mode = KEYLOCK_EXCLUSIVE;
 	reqs[1].phase = 1;
 	lock_acquire_all(spec, reqs, 2);
-	engine_begin(&es, spec);
+	engine_begin(&es, spec, false);
 	PG_TRY();
 	{
 		(void) engine_exec(spec, &spec->plans[RP_REBUILD], spec->sql[RP_REBUILD], 0, false,

@@ -26,10 +26,8 @@
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
-#include "catalog/indexing.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_namespace.h"
-#include "catalog/pg_constraint.h"
 #include "catalog/pg_opfamily.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_trigger.h"
@@ -336,6 +334,24 @@ is_denorm_trigger(Oid tgfoid)
 	return get_func_namespace(tgfoid) == get_namespace_oid("denorm", true);
 }
 
+/* The trigger function of a referential action other than NO ACTION / RESTRICT? */
+static bool
+is_referential_action(Oid tgfoid)
+{
+	switch (tgfoid)
+	{
+		case F_RI_FKEY_CASCADE_DEL:
+		case F_RI_FKEY_CASCADE_UPD:
+		case F_RI_FKEY_SETNULL_DEL:
+		case F_RI_FKEY_SETNULL_UPD:
+		case F_RI_FKEY_SETDEFAULT_DEL:
+		case F_RI_FKEY_SETDEFAULT_UPD:
+			return true;
+		default:
+			return false;
+	}
+}
+
 /*
  * Can writing rel run anything that resolves names at run time? A row
  * projection inserts, updates and deletes whole rows; a column projection
@@ -361,7 +377,14 @@ writes_are_fixed(Relation rel, bool whole_rows)
 		{
 			Trigger    *tg = &rel->trigdesc->triggers[i];
 
-			if (!tg->tgisinternal && !is_denorm_trigger(tg->tgfoid))
+			if (is_referential_action(tg->tgfoid))
+			{
+				/* ON DELETE CASCADE and the like write other tables, with their triggers */
+				if (whole_rows)
+					return psprintf("foreign key %s has a referential action on the target",
+									get_constraint_name(tg->tgconstraint));
+			}
+			else if (!tg->tgisinternal && !is_denorm_trigger(tg->tgfoid))
 				return psprintf("the target has trigger %s", quote_identifier(tg->tgname));
 		}
 	for (i = 0; i < desc->natts; i++)
@@ -408,38 +431,48 @@ writes_are_fixed(Relation rel, bool whole_rows)
 	if (why)
 		return why;
 
-	/* Referential actions (ON DELETE CASCADE...) write other tables. */
-	if (whole_rows)
-	{
-		Relation	con = table_open(ConstraintRelationId, AccessShareLock);
-		SysScanDesc scan = systable_beginscan(con, InvalidOid, false, NULL, 0, NULL);
-		HeapTuple	tup;
-
-		while ((tup = systable_getnext(scan)) != NULL)
-		{
-			Form_pg_constraint c = (Form_pg_constraint) GETSTRUCT(tup);
-
-			if (c->contype == CONSTRAINT_FOREIGN && c->confrelid == RelationGetRelid(rel) &&
-				((c->confdeltype != FKCONSTR_ACTION_NOACTION && c->confdeltype != FKCONSTR_ACTION_RESTRICT) ||
-				 (c->confupdtype != FKCONSTR_ACTION_NOACTION && c->confupdtype != FKCONSTR_ACTION_RESTRICT)))
-				why = psprintf("foreign key %s has a referential action on the target",
-							   quote_identifier(NameStr(c->conname)));
-		}
-		systable_endscan(scan);
-		table_close(con, AccessShareLock);
-	}
 	return why;
 }
 
 /*
- * Qualify every statement of spec; decide whether maintenance must pin the
- * search_path (spec->pin_search_path). Called once the SQL is generated.
+ * Decide, when the spec is built, whether anything maintenance runs besides
+ * its own statements looks names up (spec->pin_reason). Cheap: the
+ * definition's tree and the target's relcache entry.
  */
 void
-qualify_spec(DenormSpec *spec, Query *definition)
+qualify_spec_environment(DenormSpec *spec, Query *definition)
 {
 	const char *why = NULL;
+
+	if (calls_outside_catalog((Node *) definition))
+		why = "the definition calls a function outside pg_catalog, or casts to a domain";
+	else
+	{
+		Relation	target = table_open(spec->target, AccessShareLock);
+
+		why = writes_are_fixed(target, spec->kind == DENORM_ROW);
+		table_close(target, AccessShareLock);
+	}
+	spec->pin_reason = why ? MemoryContextStrdup(spec->cxt, why) : NULL;
+	spec->pin_search_path = true;	/* until qualify_spec_statements() */
+}
+
+/*
+ * Qualify the statements maintenance runs (the audit statements run under
+ * the pinned path: they are the largest, and audit is not a hot path), and
+ * settle spec->pin_search_path. Parsing twice per statement costs more than
+ * building the spec, so it is done once, before the spec first maintains.
+ */
+void
+qualify_spec_statements(DenormSpec *spec)
+{
+	MemoryContext old;
+	const char *why = spec->pin_reason;
 	int			i;
+
+	if (spec->statements_qualified)
+		return;
+	old = MemoryContextSwitchTo(spec->cxt);
 
 #define QUALIFY(field, purpose) \
 	do { \
@@ -455,7 +488,8 @@ qualify_spec(DenormSpec *spec, Query *definition)
 	} while (0)
 
 	for (i = 0; i < DENORM_NPLANS; i++)
-		QUALIFY(spec->sql[i], "maintenance");
+		if (!sqlgen_is_audit(spec, i))
+			QUALIFY(spec->sql[i], "maintenance");
 	for (i = 0; i < spec->nlookups; i++)
 	{
 		QUALIFY(spec->lookups[i].sql_map, "lookup");
@@ -464,15 +498,8 @@ qualify_spec(DenormSpec *spec, Query *definition)
 	}
 #undef QUALIFY
 
-	if (why == NULL && calls_outside_catalog((Node *) definition))
-		why = "the definition calls a function outside pg_catalog, or casts to a domain";
-	if (why == NULL)
-	{
-		Relation	target = table_open(spec->target, AccessShareLock);
-
-		why = writes_are_fixed(target, spec->kind == DENORM_ROW);
-		table_close(target, AccessShareLock);
-	}
 	spec->pin_search_path = (why != NULL);
 	spec->pin_reason = why ? pstrdup(why) : NULL;
+	spec->statements_qualified = true;
+	MemoryContextSwitchTo(old);
 }

@@ -641,7 +641,8 @@ create_projection(DenormKind kind, text *name_t, Oid target, text *query_t,
 		sqlgen_row(spec, q);
 	else
 		sqlgen_column(spec, q);
-	qualify_spec(spec, q);
+	qualify_spec_environment(spec, q);
+	qualify_spec_statements(spec);	/* so that check_statements prepares what will run */
 	check_statements(spec);
 
 	if (create_triggers)

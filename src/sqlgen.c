@@ -392,6 +392,15 @@ apply_sql(DenormSpec *spec, List *cols, const char *desired_sql, const char *key
 	return buf.data;
 }
 
+/* Is plan one of the audit statements (run by denorm.audit and repair only)? */
+bool
+sqlgen_is_audit(DenormSpec *spec, int plan)
+{
+	if (spec->kind == DENORM_ROW)
+		return plan == RP_AUDIT || plan == RP_AUDIT_KEYS;
+	return plan == CP_AUDIT || plan == CP_AUDIT_KEYS;
+}
+
 /* The drift report of a row projection (or just the drifted keys). */
 static char *
 row_audit_sql(DenormSpec *spec, List *cols, const char *def, bool keys_only)
