@@ -102,6 +102,19 @@ UPDATE doc SET amount = amount * 2, code = CASE WHEN id = 2 THEN 'B2' ELSE code 
 SELECT canonical_type, canonical_pk, part_key, amount FROM part ORDER BY 1, 2, 3;
 SELECT * FROM drift;
 
+-- A lookup change: a new label (a value) rewrites the rows in place; a new
+-- key for a category (a join column) makes its documents' rows go.
+TRUNCATE writes;
+UPDATE category SET label = 'paper, recycled' WHERE id = 1;
+SELECT * FROM writes ORDER BY op, level;
+SELECT DISTINCT label FROM part WHERE canonical_pk = 1;
+TRUNCATE writes;
+UPDATE category SET id = 3 WHERE id = 2;
+SELECT * FROM writes ORDER BY op, level;
+SELECT count(*) AS rows_of_category_2 FROM part WHERE label = 'ink';
+UPDATE category SET id = 2 WHERE id = 3;
+SELECT * FROM drift;
+
 -- Large statements (past the escalation threshold the per-row comparison is
 -- replaced by the SET list and one scan for a changed shape column).
 SET denorm.lock_escalation_threshold = 2;

@@ -407,8 +407,8 @@ is_identity_output(DenormSpec *spec, TargetEntry *tle)
 }
 
 /*
- * The source columns that decide which target rows a source row yields and
- * what identifies them: those in join and WHERE conditions, in identity
+ * The columns of relation of_rti (the source, or a lookup) that decide which
+ * target rows a source row yields and what identifies them: those in join and WHERE conditions, in identity
  * outputs, in functions and subqueries of FROM, and in the VALUES columns
  * that feed identity outputs or conditions. An UPDATE that changes none of
  * them changes values in rows that already exist and no others, so a plain
@@ -476,8 +476,8 @@ values_behind(RangeTblEntry *rte, List **colmap)
 }
 
 /*
- * The source columns that decide which target rows a source row yields and
- * what identifies them: those in join and WHERE conditions, in identity
+ * The columns of relation of_rti (the source, or a lookup) that decide which
+ * target rows a source row yields and what identifies them: those in join and WHERE conditions, in identity
  * outputs, in functions and subqueries of FROM, and in the VALUES columns
  * that feed identity outputs or conditions. An UPDATE that changes none of
  * them changes values in rows that already exist and no others, so a plain
@@ -486,7 +486,7 @@ values_behind(RangeTblEntry *rte, List **colmap)
  * left out: that is the point.
  */
 static Bitmapset *
-shape_columns(DenormSpec *spec, Query *q, int source_rti)
+shape_columns(DenormSpec *spec, Query *q, int of_rti)
 {
 	Bitmapset  *shape = NULL;
 	List	   *identity = NIL;
@@ -501,8 +501,8 @@ shape_columns(DenormSpec *spec, Query *q, int source_rti)
 		if (!tle->resjunk && is_identity_output(spec, tle))
 			identity = lappend(identity, flatten_join_alias_vars(q, (Node *) tle->expr));
 	}
-	pull_varattnos(quals, source_rti, &shape);
-	pull_varattnos((Node *) identity, source_rti, &shape);
+	pull_varattnos(quals, of_rti, &shape);
+	pull_varattnos((Node *) identity, of_rti, &shape);
 
 	rti = 0;
 	foreach(lc, q->rtable)
@@ -514,7 +514,7 @@ shape_columns(DenormSpec *spec, Query *q, int source_rti)
 
 		rti++;
 		if (rte->rtekind == RTE_FUNCTION)
-			pull_varattnos((Node *) rte->functions, source_rti, &shape);
+			pull_varattnos((Node *) rte->functions, of_rti, &shape);
 		else if ((values = values_behind(rte, &colmap)) != NULL)
 		{
 			Bitmapset  *cols = NULL;	/* output columns the shape reads */
@@ -535,12 +535,12 @@ shape_columns(DenormSpec *spec, Query *q, int source_rti)
 					out++;
 					if (whole || bms_is_member(out - FirstLowInvalidHeapAttributeNumber, cols))
 						pull_source_columns(list_nth(cells, lfirst_int(m) - 1), levelsup,
-											source_rti, &shape);
+											of_rti, &shape);
 				}
 			}
 		}
 		else if (rte->rtekind == RTE_SUBQUERY)
-			pull_source_columns((Node *) rte->subquery, 1, source_rti, &shape);
+			pull_source_columns((Node *) rte->subquery, 1, of_rti, &shape);
 	}
 	return shape;
 }
@@ -1042,6 +1042,9 @@ analyze_row(DenormSpec *spec, Query *q, Relation target, bool registering)
 		spec->shape_used = shape_columns(spec, q, source_rti);
 		pull_varattnos((Node *) keyvar, source_rti, &spec->shape_used);
 	}
+	/* A lookup's join key is in its shape: it is in a join condition. */
+	for (i = 0; i < spec->nlookups; i++)
+		spec->lookups[i].shape_attrs = shape_columns(spec, q, spec->lookups[i].rtindex);
 
 	add_relid(spec, spec->source);
 	for (i = 0; i < spec->nlookups; i++)

@@ -57,6 +57,7 @@ typedef enum RowPlan
 	RP_UPDATE_SIMPLE,			/* UPDATE ... FROM Def(denorm_new): shape kept */
 	RP_APPLY_NEW,				/* 3-CTE apply over Def(denorm_new) */
 	RP_APPLY_KEYS,				/* 3-CTE apply over Def(source) for denorm_keys */
+	RP_UPDATE_KEYS,				/* UPDATE ... FROM Def(source) for denorm_keys: shape kept */
 	RP_TRUNCATE,				/* DELETE all rows of the projection */
 	RP_REBUILD,					/* 3-CTE apply over Def(source), all keys */
 	RP_AUDIT,					/* drift report */
@@ -99,6 +100,8 @@ typedef struct DenormLookup
 	KeyDesc		src_key;		/* source columns holding the lookup key */
 	KeyDesc		dep_key;		/* the lookup's unique key columns */
 	Bitmapset  *used_attrs;		/* lookup columns read, FirstLowInvalid-offset */
+	Bitmapset  *shape_attrs;	/* of those, the ones in conditions or identity
+								 * (see DenormSpec.shape_used) */
 	char	   *sql_map;		/* dep keys (denorm_keys) -> source keys */
 	char	   *sql_read_new;	/* ctids of lookup rows denorm_new reads */
 	char	   *sql_read_keys;	/* ctids of source rows mapped (RR check) */

@@ -14,7 +14,7 @@ PG_FUNCTION_INFO_V1(denorm_statements);
 
 /* What each statement is for, by plan index (row, column projections). */
 static const char *const row_purpose[] = {
-	"insert", "delete", "update in place", "update (apply)", "apply keys",
+	"insert", "delete", "update in place", "update (apply)", "apply keys", "update keys in place",
 	"truncate", "rebuild", "audit", "audit keys"
 };
 static const char *const column_purpose[] = {

@@ -18,6 +18,8 @@
 
 #include "denorm.h"
 
+static uint64 row_apply_keys_how(DenormSpec *spec, KeySet *keys, bool in_place);
+
 static bool
 is_small(int64 n)
 {
@@ -239,15 +241,23 @@ source_truncate(DenormSpec *spec)
 uint64
 row_apply_keys(DenormSpec *spec, KeySet *keys)
 {
+	return row_apply_keys_how(spec, keys, false);
+}
+
+/* ... in place (RP_UPDATE_KEYS) when the caller knows no row comes or goes. */
+static uint64
+row_apply_keys_how(DenormSpec *spec, KeySet *keys, bool in_place)
+{
 	TupleDesc	desc;
 	Tuplestorestate *ts = keyset_tuplestore(keys, &desc);
 	bool		cacheable = keys->nkeys <= DENORM_SMALL_STATEMENT;
+	int			plan = in_place && spec->sql[RP_UPDATE_KEYS] ? RP_UPDATE_KEYS : RP_APPLY_KEYS;
 	uint64		n;
 
 	engine_count_keys(keys->nkeys);
 	engine_register(ENR_KEYS, InvalidOid, desc, ts);
-	n = engine_exec(spec, &spec->plans[RP_APPLY_KEYS], spec->sql[RP_APPLY_KEYS],
-					keys->nkeys, cacheable, SPI_OK_SELECT);
+	n = engine_exec(spec, &spec->plans[plan], spec->sql[plan], keys->nkeys, cacheable,
+					plan == RP_UPDATE_KEYS ? SPI_OK_UPDATE : SPI_OK_SELECT);
 	tuplestore_end(ts);
 	return n;
 }
@@ -289,6 +299,7 @@ lookup_change(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 	Tuplestorestate *ts;
 	EngineState es;
 	bool		cacheable;
+	bool		shape_changed = true;
 
 	if (n == 0)
 		return;
@@ -299,8 +310,9 @@ lookup_change(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 
 		if (!bitmap_overlap_attrs(c->updated_cols, used))
 			return;
-		transition_filter_changed(c->rel, c->old_rows, c->new_rows, used, NULL, NULL,
-								  &old_rows, &new_rows, &n, &key_changed, NULL);
+		transition_filter_changed(c->rel, c->old_rows, c->new_rows, used, NULL,
+								  role_attrs(role, lk->shape_attrs),
+								  &old_rows, &new_rows, &n, &key_changed, &shape_changed);
 		if (n == 0)
 			return;
 	}
@@ -354,7 +366,8 @@ lookup_change(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 			req.phase = 1;
 			req.keys = src_keys;
 			lock_acquire_all(spec, &req, 1);
-			(void) row_apply_keys(spec, src_keys);
+			/* Lookup values only (a renamed account): the rows stay, in place. */
+			(void) row_apply_keys_how(spec, src_keys, !shape_changed);
 		}
 	}
 	PG_CATCH();

@@ -477,6 +477,12 @@ sqlgen_row(DenormSpec *spec, Query *q)
 							eq_expr(key->eq, psprintf("d.%s", key->name), "kk.k1"));
 	spec->sql[RP_APPLY_KEYS] = apply_sql(spec, cols, desired_keys,
 										 psprintf("SELECT k1 AS k FROM %s", ENR_KEYS));
+	/* A lookup change that keeps the shape (a renamed account): values only. */
+	if (differs)
+		spec->sql[RP_UPDATE_KEYS] =
+			psprintf("UPDATE %s t SET %s FROM (%s) d WHERE %s AND %s AND (%s)",
+					 spec->target_sql, set_list(cols, "d"), desired_keys,
+					 type_match(spec, cols, "t"), ident_match(spec, cols, "t", "d"), differs);
 
 	spec->sql[RP_TRUNCATE] = psprintf("DELETE FROM %s t WHERE %s",
 									  spec->target_sql, type_match(spec, cols, "t"));
