@@ -362,14 +362,11 @@ CREATE TRIGGER plstmt_transfer_del AFTER DELETE ON transfer
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION plstmt_account() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- financial_transaction.account_id is the account whose name it shows.
     UPDATE financial_transaction f SET account_name = c.name
       FROM (SELECT n.id, n.name FROM new_rows n JOIN old_rows o ON o.id = n.id
-             WHERE n.name IS DISTINCT FROM o.name) c,
-           LATERAL (SELECT 'income' AS t, id FROM income WHERE account_id = c.id
-                    UNION ALL SELECT 'expense', id FROM expense WHERE account_id = c.id
-                    UNION ALL SELECT 'payment', id FROM payment WHERE account_id = c.id
-                    UNION ALL SELECT 'transfer', id FROM transfer WHERE from_account_id = c.id) s
-     WHERE f.canonical_type = s.t AND f.canonical_pk = s.id
+             WHERE n.name IS DISTINCT FROM o.name) c
+     WHERE f.account_id = c.id
        AND f.account_name IS DISTINCT FROM c.name;
     RETURN NULL;
 END $$;

@@ -2,10 +2,10 @@
 -- also writing the projection rows it implies, in the same statement
 -- (data-modifying CTEs). No trigger, no second pass: the least work any
 -- maintenance can do.
-\timing on
 
 -- Invoices: a journal entry and its three lines (totals are still 0).
-\echo @step invoices
+\set step invoices
+\ir _step_begin.sql
 WITH i AS (
     INSERT INTO invoice (id, business_pk, customer_id, number, invoice_date)
     SELECT * FROM bench.gen_invoices(:ninv)
@@ -24,9 +24,11 @@ SELECT i.business_pk, 'invoice', i.id, l.line_no, l.account_id, l.debit_amount, 
                             (2, b.revenue_account_id, 0::numeric, i.subtotal_amount),
                             (3, b.tax_account_id, 0::numeric, i.total_amount - i.subtotal_amount)
       ) AS l(line_no, account_id, debit_amount, credit_amount);
+\ir _step_end.sql
 
 -- Items: add each invoice's sums to its totals, then rewrite its lines.
-\echo @step items
+\set step items
+\ir _step_begin.sql
 WITH it AS (
     INSERT INTO invoice_item (id, invoice_id, product, quantity, unit_price, tax_rate)
     SELECT * FROM bench.gen_items(:ninv)
@@ -54,8 +56,10 @@ UPDATE account_transaction a
       ) AS l(line_no, debit_amount, credit_amount)
  WHERE a.canonical_type = 'invoice' AND a.canonical_pk = inv.id AND a.line_no = l.line_no
    AND (a.debit_amount, a.credit_amount) IS DISTINCT FROM (l.debit_amount, l.credit_amount);
+\ir _step_end.sql
 
-\echo @step incomes
+\set step incomes
+\ir _step_begin.sql
 WITH n AS (
     INSERT INTO income (id, business_pk, account_id, category_account_id, amount, income_date, description)
     SELECT * FROM bench.gen_incomes(:nmisc)
@@ -76,8 +80,10 @@ SELECT n.business_pk, 'income', n.id, l.line_no, l.account_id, l.debit_amount, l
   FROM n CROSS JOIN LATERAL (VALUES (1, n.account_id, n.amount, 0::numeric),
                                     (2, n.category_account_id, 0::numeric, n.amount)
       ) AS l(line_no, account_id, debit_amount, credit_amount);
+\ir _step_end.sql
 
-\echo @step expenses
+\set step expenses
+\ir _step_begin.sql
 WITH n AS (
     INSERT INTO expense (id, business_pk, account_id, category_account_id, amount, expense_date, description)
     SELECT * FROM bench.gen_expenses(:nmisc)
@@ -98,8 +104,10 @@ SELECT n.business_pk, 'expense', n.id, l.line_no, l.account_id, l.debit_amount, 
   FROM n CROSS JOIN LATERAL (VALUES (1, n.category_account_id, n.amount, 0::numeric),
                                     (2, n.account_id, 0::numeric, n.amount)
       ) AS l(line_no, account_id, debit_amount, credit_amount);
+\ir _step_end.sql
 
-\echo @step payments
+\set step payments
+\ir _step_begin.sql
 WITH n AS (
     INSERT INTO payment (id, business_pk, invoice_id, account_id, amount, payment_date, description)
     SELECT * FROM bench.gen_payments(:nmisc, :ninv)
@@ -121,8 +129,10 @@ SELECT n.business_pk, 'payment', n.id, l.line_no, l.account_id, l.debit_amount, 
  CROSS JOIN LATERAL (VALUES (1, n.account_id, n.amount, 0::numeric),
                             (2, b.receivables_account_id, 0::numeric, n.amount)
       ) AS l(line_no, account_id, debit_amount, credit_amount);
+\ir _step_end.sql
 
-\echo @step transfers
+\set step transfers
+\ir _step_begin.sql
 WITH n AS (
     INSERT INTO transfer (id, business_pk, from_account_id, to_account_id, amount, transfer_date, description)
     SELECT * FROM bench.gen_transfers(:ntransfer)
@@ -143,3 +153,4 @@ SELECT n.business_pk, 'transfer', n.id, l.line_no, l.account_id, l.debit_amount,
   FROM n CROSS JOIN LATERAL (VALUES (1, n.to_account_id, n.amount, 0::numeric),
                                     (2, n.from_account_id, 0::numeric, n.amount)
       ) AS l(line_no, account_id, debit_amount, credit_amount);
+\ir _step_end.sql
