@@ -57,6 +57,20 @@ DISCARD TEMP;
 SELECT statement FROM denorm.statements('sec_income') WHERE purpose = 'search_path';
 SELECT count(*) AS unqualified_calls FROM denorm.statements('sec_income')
  WHERE purpose <> 'search_path' AND statement ~ '(^|[^.\w])(lower|count|sum)\(' AND purpose NOT LIKE 'audit%';
+-- A reg* constant looks its name up when the statement is parsed: a
+-- schema-qualified regclass needs no pinned path, a bare one (or a regproc)
+-- does.
+SELECT denorm.create_row_projection('sec_regclass', 'feed', $$
+    SELECT 'regclass'::text AS canonical_type, i.id AS canonical_pk, i.amount,
+           CASE WHEN 'sec.income'::regclass::oid > 0 THEN i.note END AS note FROM income i $$);
+SELECT denorm.create_row_projection('sec_regproc', 'feed', $$
+    SELECT 'regproc'::text AS canonical_type, i.id AS canonical_pk, i.amount,
+           CASE WHEN 'now'::regproc::oid > 0 THEN i.note END AS note FROM income i $$);
+SELECT name, statement AS search_path FROM denorm.projections p, denorm.statements(p.name)
+ WHERE name IN ('sec_regclass', 'sec_regproc') AND purpose = 'search_path' ORDER BY 1;
+SELECT denorm.drop_projection('sec_regclass');
+SELECT denorm.drop_projection('sec_regproc');
+
 SET ROLE sec_owner;
 CREATE TABLE sec.seen (path text);
 CREATE FUNCTION sec.note_path() RETURNS trigger LANGUAGE plpgsql AS $$

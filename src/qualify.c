@@ -174,6 +174,23 @@ qualify_walker(Node *node, QualifyWalk *w)
 				}
 				break;
 			}
+		case T_TypeCast:
+			{
+				/* 'lower'::regproc and friends look the name up when parsed */
+				TypeName   *tn = ((TypeCast *) node)->typeName;
+				const char *type = strVal(llast(tn->names));
+
+				if (strncmp(type, "reg", 3) == 0 && strcmp(type, "regclass") != 0)
+					fail(w, psprintf("a %s constant", type));
+				else if (strcmp(type, "regclass") == 0 && IsA(((TypeCast *) node)->arg, A_Const))
+				{
+					A_Const    *c = (A_Const *) ((TypeCast *) node)->arg;
+
+					if (!c->isnull && IsA(&c->val, String) && strchr(strVal(&c->val), '.') == NULL)
+						fail(w, "a regclass constant without a schema");
+				}
+				break;
+			}
 		case T_SubLink:
 			if (bare(((SubLink *) node)->operName))
 				fail(w, "IN or ANY with a subquery");
