@@ -79,6 +79,26 @@ SELECT l.objsubid, count(*) FROM pg_locks l, denorm.key_lock_tag('lck_expense', 
  GROUP BY 1 ORDER BY 1;
 ROLLBACK;
 
+-- The layout that keeps maintenance off the application's parent rows:
+-- totals in a summary table (a column projection's target the application
+-- never locks). Writing an item updates the summary row; the invoice row is
+-- not written, so not locked, and an ORM's SELECT ... FOR UPDATE on it
+-- cannot make a cycle with maintenance (doc/design.md, section 5).
+CREATE TABLE inv (id int PRIMARY KEY, number text);
+CREATE TABLE inv_item (id int PRIMARY KEY, inv_id int NOT NULL REFERENCES inv, price numeric(12,2));
+CREATE TABLE inv_summary (inv_id int PRIMARY KEY REFERENCES inv, total numeric(12,2) NOT NULL DEFAULT 0,
+                          items int NOT NULL DEFAULT 0);
+SELECT denorm.create_column_projection('lck_summary', 'inv_summary', $$
+    SELECT inv_id, sum(price) AS total, count(*)::int AS items FROM inv_item GROUP BY inv_id $$);
+INSERT INTO inv VALUES (1, 'A');
+INSERT INTO inv_summary (inv_id) VALUES (1);
+SELECT xmin AS inv_version FROM inv WHERE id = 1 \gset
+INSERT INTO inv_item VALUES (1, 1, 10), (2, 1, 5);
+UPDATE inv_item SET price = 7 WHERE id = 2;
+SELECT * FROM inv_summary;
+SELECT xmin = :'inv_version' AS invoice_row_untouched FROM inv WHERE id = 1;
+SELECT denorm.drop_projection('lck_summary');
+
 SELECT * FROM denorm.audit();
 DROP VIEW denorm_locks;
 SELECT denorm.drop_projection('lck_expense');
