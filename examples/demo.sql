@@ -1,6 +1,7 @@
 -- The demo: the bookkeeping example written through every path, with the
--- projections shown after each step and an audit at the end.
--- Run by scripts/demo.sh (make demo) on a throwaway cluster.
+-- projections shown after each step, an audit with zero drift, the counters
+-- and the SQL behind one projection. Run by scripts/demo.sh (make demo) on a
+-- throwaway cluster.
 \set ON_ERROR_STOP on
 \pset footer off
 \pset null '∅'
@@ -92,3 +93,14 @@ DELETE FROM financial_transaction;
 \echo
 \echo '== 7. Audit: every projection and invariant against its definition, from one snapshot'
 SELECT count(*) AS drifted_keys FROM denorm.audit();
+
+\echo
+\echo '== 8. Counters: what maintenance did, per projection (denorm.stats)'
+SELECT projection, scope, statements, keys, rows_written, round(time_ms::numeric, 1) AS time_ms,
+       lock_waits, escalations, last_audit_drift
+  FROM denorm.stats ORDER BY projection;
+
+\echo
+\echo '== 9. The SQL behind one projection (denorm.statements)'
+SELECT purpose, left(statement, 110) AS statement FROM denorm.statements('jl_invoice')
+ WHERE purpose IN ('search_path', 'insert', 'update in place', 'delete');

@@ -8,7 +8,8 @@ source "$(dirname "$0")/lib.sh"
 
 ensure_packages
 build_install
-start_cluster
+# Preloaded: the counters are the whole cluster's (shared memory), not one session's.
+start_cluster "shared_preload_libraries=denorm"
 psql_q -c "CREATE DATABASE demo"
 psql_q -d demo -c "CREATE EXTENSION denorm"
 "$PGBIN/psql" -X -v ON_ERROR_STOP=1 -v top="$TOP" -d demo -f "$TOP/examples/demo.sql"
