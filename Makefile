@@ -31,13 +31,17 @@ ifneq ($(PGXS),)
 include $(PGXS)
 endif
 
-.PHONY: test demo bench
+.PHONY: test demo bench bench-load bench-commit-time
 test:
 	scripts/test.sh
 demo:
 	scripts/demo.sh
 bench:
 	bench/run.sh
+bench-load:
+	bench/load/run.sh
+bench-commit-time:
+	bench/commit_time.sh
 
 # Every C file includes the shared header.
 $(OBJS): src/denorm.h
