@@ -1,6 +1,7 @@
 -- denorm.audit of each projection (one step each; the report sums a
 -- target's projections), in the denorm variant's database. Prints
--- "@found <step> <rows>": the drifted keys audit reported (0 expected).
+-- "@found <step> <rows>": the drifted keys audit reported (0 expected);
+-- the last step audits everything in one call.
 \o /dev/null
 \set step invoice_totals/invoice_totals
 \ir _step_begin.sql
@@ -77,3 +78,11 @@ SELECT count(*) AS n FROM denorm.audit('jl_expense') \gset
 SELECT count(*) AS n FROM denorm.audit('jl_transfer') \gset
 \ir _step_end.sql
 \echo @found journal/jl_transfer :n
+-- Everything at once, as an operator runs it (pg_denorm audit): every
+-- projection and invariant, the row projections of one target in one
+-- statement. Reported as "all", against the sum of the hand-written queries.
+\set step all/audit()
+\ir _step_begin.sql
+SELECT count(*) AS n FROM denorm.audit() \gset
+\ir _step_end.sql
+\echo @found all/audit() :n

@@ -54,3 +54,16 @@ SELECT count(*) AS n
        IS DISTINCT FROM (d.business_pk, d.account_id, d.debit_amount, d.credit_amount, d.description) \gset
 \ir _step_end.sql
 \echo @found journal/account_transaction :n
+
+-- The invariants of examples/bookkeeping.sql (their views: the same queries).
+\set step invariants/balanced_entries
+\ir _step_begin.sql
+SELECT count(*) AS n FROM denorm_def.invariant_balanced_entries \gset
+\ir _step_end.sql
+\echo @found invariants/balanced_entries :n
+
+\set step invariants/entries_have_two_lines
+\ir _step_begin.sql
+SELECT count(*) AS n FROM denorm_def.invariant_entries_have_two_lines \gset
+\ir _step_end.sql
+\echo @found invariants/entries_have_two_lines :n
