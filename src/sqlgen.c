@@ -32,6 +32,7 @@
 typedef struct OutCol
 {
 	char	   *name;			/* quoted */
+	char	   *label;			/* as written: the key of audit's jsonb */
 	char	   *type;			/* target type with typmod, qualified */
 	char	   *eq;				/* OPERATOR(x.=) for the type, or NULL */
 	bool		identity;		/* type column, key column or row key */
@@ -200,6 +201,7 @@ row_outcols(DenormSpec *spec, Query *q)
 			continue;
 		oc = palloc0(sizeof(OutCol));
 		oc->name = pstrdup(quote_identifier(tle->resname));
+		oc->label = pstrdup(tle->resname);
 		att = get_attnum(spec->target, tle->resname);
 		get_atttypetypmodcoll(spec->target, att, &type, &typmod, &coll);
 		oc->type = sqlgen_type_name(type, typmod);
@@ -410,6 +412,49 @@ sqlgen_is_audit(DenormSpec *spec, int plan)
 }
 
 /*
+ * "e.c1 AS denorm_e1, e.c2 AS denorm_e2, ..." for side (e or a): the join
+ * carries plain columns up, never a whole-row reference, which the planner
+ * would have to build for every row of both sides below the FULL JOIN.
+ */
+static char *
+side_columns(List *cols, const char *side)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	foreach(lc, cols)
+		appendStringInfo(&buf, ", %s.%s AS denorm_%s%d", side,
+						 ((OutCol *) lfirst(lc))->name, side, foreach_current_index(lc) + 1);
+	return buf.data;
+}
+
+/* The jsonb object of side's columns of a j row, keyed by column name. */
+static char *
+side_jsonb(List *cols, const char *side)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	/* jsonb_build_object takes up to 50 pairs: join chunks of 40 with || */
+	initStringInfo(&buf);
+	foreach(lc, cols)
+	{
+		int			i = foreach_current_index(lc);
+
+		if (i % 40 == 0)
+			appendStringInfoString(&buf, i == 0 ? "pg_catalog.jsonb_build_object(" :
+								   ") OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(");
+		else
+			appendStringInfoString(&buf, ", ");
+		appendStringInfo(&buf, "%s::pg_catalog.text, denorm_%s%d",
+						 quote_literal_cstr(((OutCol *) lfirst(lc))->label), side, i + 1);
+	}
+	appendStringInfoChar(&buf, ')');
+	return buf.data;
+}
+
+/*
  * The drift report of row projections feeding one target (or just the
  * drifted keys), in one statement: the union of their definitions FULL JOIN
  * the target rows of their types, so the target is read once however many
@@ -453,12 +498,14 @@ row_audit_sql(List *specs, bool keys_only)
 	appendStringInfo(&buf,
 					 "WITH e AS (SELECT x.*, true AS denorm_present FROM (%s) x), "
 					 "a AS (SELECT %s, true AS denorm_present FROM %s t WHERE %s), "
-					 "j AS (SELECT coalesce(e.%s, a.%s) AS k, coalesce(e.%s, a.%s) AS denorm_type, e, a "
+					 "j AS (SELECT coalesce(e.%s, a.%s) AS k, coalesce(e.%s, a.%s) AS denorm_type, "
+					 "e.denorm_present AS denorm_e, a.denorm_present AS denorm_a%s%s "
 					 "FROM e FULL JOIN a ON %s%s%s "
 					 "WHERE e.denorm_present IS NULL OR a.denorm_present IS NULL%s%s%s) ",
 					 desired.data,
 					 column_list(cols, "t.", true, true), first->target_sql, types.data,
 					 key->name, key->name, ty->name, ty->name,
+					 side_columns(cols, "e"), side_columns(cols, "a"),
 					 ident_match(first, cols, "e", "a"),
 					 several ? " AND " : "",
 					 several ? eq_expr(ty->eq, psprintf("e.%s", ty->name), psprintf("a.%s", ty->name)) : "",
@@ -475,15 +522,14 @@ row_audit_sql(List *specs, bool keys_only)
 		appendStringInfoString(&buf, "SELECT ");
 	appendStringInfo(&buf,
 					 "CAST(k AS pg_catalog.text) AS key, "
-					 "CASE WHEN pg_catalog.bool_and((a).denorm_present IS NULL) THEN 'missing' "
-					 "WHEN pg_catalog.bool_and((e).denorm_present IS NULL) THEN 'extra' "
+					 "CASE WHEN pg_catalog.bool_and(denorm_a IS NULL) THEN 'missing' "
+					 "WHEN pg_catalog.bool_and(denorm_e IS NULL) THEN 'extra' "
 					 "ELSE 'different' END AS problem, "
-					 "(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(e) OPERATOR(pg_catalog.-) 'denorm_present'::pg_catalog.text) "
-					 "FILTER (WHERE (e).denorm_present))%s AS expected, "
-					 "(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(a) OPERATOR(pg_catalog.-) 'denorm_present'::pg_catalog.text) "
-					 "FILTER (WHERE (a).denorm_present))%s AS actual "
+					 "(pg_catalog.jsonb_agg(%s) FILTER (WHERE denorm_e))%s AS expected, "
+					 "(pg_catalog.jsonb_agg(%s) FILTER (WHERE denorm_a))%s AS actual "
 					 "FROM j GROUP BY denorm_type, k ORDER BY %sk",
-					 json_one, json_one, several ? "1, " : "");
+					 side_jsonb(cols, "e"), json_one, side_jsonb(cols, "a"), json_one,
+					 several ? "1, " : "");
 	return buf.data;
 }
 
