@@ -130,6 +130,12 @@ log "tpl_plpgsql: tpl_plain + bench/load/plpgsql_totals.sql"
 q -c "CREATE DATABASE tpl_plpgsql TEMPLATE tpl_plain"
 psql_q -d tpl_plpgsql -f "$HERE/plpgsql_totals.sql" >/dev/null
 
+log "tpl_summary, tpl_summary_deferred: tpl_plain + denorm totals in invoice_summary (bench/load/summary_totals.sql)"
+q -c "CREATE DATABASE tpl_summary TEMPLATE tpl_plain"
+psql_q -d tpl_summary -f "$HERE/summary_totals.sql" >/dev/null
+q -c "CREATE DATABASE tpl_summary_deferred TEMPLATE tpl_summary"
+q -d tpl_summary_deferred -c "SELECT denorm.set_deferred('summary_totals', true)" >/dev/null
+
 # How busy is the machine with other work before we start? (Our cluster is idle now.)
 b0=$(cpu_sample); sleep 3; b1=$(cpu_sample)
 IDLE_LOAD=$(awk -v a="$b0" -v b="$b1" -v hz="$CLK_TCK" 'BEGIN {
@@ -158,7 +164,7 @@ DRIFT_RUNS=0
 # num FILE REGEX: the first number after REGEX in a pgbench output, or 0.
 num() { sed -nE "s/^$2 *([0-9.]+).*/\\1/p" "$1" | head -1 | grep . || echo 0; }
 
-# run_config GROUP NAME SCHEMA(denorm|plain|plpgsql) ACCESS ISOLATION CLIENTS PGBENCH-SCRIPT-ARGS
+# run_config GROUP NAME SCHEMA(denorm|plain|plpgsql|summary|summary_deferred) ACCESS ISOLATION CLIENTS PGBENCH-SCRIPT-ARGS
 run_config() {
     local group=$1 name=$2 schema=$3 access=$4 iso=$5 clients=$6 scripts=$7
     local db="r_${name//[^a-z0-9]/_}" jobs=2 rc=0
@@ -234,7 +240,7 @@ run_config() {
     retries=$(num "$out" 'total number of retries:')
 
     local drift=-
-    if [ "$schema" = denorm ]; then
+    if [ "$schema" = denorm ] || [ "${schema#summary}" != "$schema" ]; then
         if drift=$(q -d "$db" -c "SELECT count(*) FROM denorm.audit()" 2>"$WORK/audit.err"); then :; else
             drift="audit failed: $(head -1 "$WORK/audit.err")"
         fi
@@ -299,8 +305,10 @@ for clients in 1 2 4; do
     done
 done
 
-# 4. The ORM pattern: lock the invoice first vs update an item directly.
-for schema in plain denorm plpgsql; do
+# 4. The ORM pattern: lock the invoice first vs update an item directly;
+#    totals on the invoice row (denorm, plpgsql) or in a summary table
+#    (summary: immediate; summary_deferred: commit-time mode).
+for schema in plain denorm plpgsql summary summary_deferred; do
     run_config orm "orm-$schema" $schema "orm-hot$ORM_HOT" "read committed" $ORM_CLIENTS "$ORM_SCRIPTS"
 done
 
@@ -404,7 +412,10 @@ table_orm() {
         NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
         $c["group"] == "orm" {
             label = ($c["schema"] == "plain" ? "(a) no projection" : \
-                     $c["schema"] == "denorm" ? "(b) denorm invoice_totals" : "(c) PL/pgSQL row triggers")
+                     $c["schema"] == "denorm" ? "(b) denorm invoice_totals" : \
+                     $c["schema"] == "plpgsql" ? "(c) PL/pgSQL row triggers" : \
+                     $c["schema"] == "summary" ? "(d) denorm, totals in invoice_summary" : \
+                     "(e) denorm, invoice_summary, commit-time mode")
             tx = $c["processed"] + 0
             printf "| %s | %.1f | %s | %s | %s | %s | %s | %s | %s |\n", label, $c["tps"], tx,
                 $c["deadlocks"], (tx > 0 ? sprintf("%.1f", 1000 * $c["deadlocks"] / tx) : "-"),
@@ -482,7 +493,7 @@ HDR_ORM='| variant | tps | txns | deadlocks | deadlocks / 1000 txns | retries | 
     echo "$HDR_ORM"
     table_orm
     echo
-    echo "Drift for (b) is denorm.audit(); for (c) the invoices whose totals differ from their items (view bench_totals_drift)."
+    echo "Drift for (b), (d) and (e) is denorm.audit(); for (c) the invoices whose totals differ from their items (view bench_totals_drift). (d) and (e) keep the totals in invoice_summary, which the ORM never locks (bench/load/summary_totals.sql); (e) maintains them at commit (denorm.set_deferred), after every item lock of the transaction, so no item update waits while holding a summary row."
     echo
     echo "## Errors seen by the server"
     echo
