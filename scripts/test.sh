@@ -86,12 +86,14 @@ run_tap() {
     log "Perl TAP: $(ls "$TOP"/t/*.pl | wc -l) files"
     local work="$OUT/tap" out
     mkdir -p "$work"
-    cp -r "$TOP/t" "$work/t"
+    # The tests run as the server's user, which may not read the clone (a
+    # root-owned 0700 temp dir, say): give them copies of what they read.
+    cp -r "$TOP/t" "$TOP/examples" "$work/"
     [ "$(id -u)" = 0 ] && chown -R postgres "$work"
     if out=$(cd "$work" && as_pg env PATH="$PGBIN:$PATH" \
             PERL5LIB="$PGBIN/../lib/pgxs/src/test/perl" \
             PG_REGRESS="$PGBIN/../lib/pgxs/src/test/regress/pg_regress" \
-            TESTDIR="$work" TOP="$TOP" prove -v t/*.pl 2>&1); then :; fi
+            TESTDIR="$work" TOP="$work" prove -v t/*.pl 2>&1); then :; fi
     mkdir -p "$TOP/results"
     echo "$out" >"$TOP/results/tap.log"    # the full output, diagnostics included
     echo "$out" | grep -E '^(not ok|t/|Failed|Files=|Result)' || true

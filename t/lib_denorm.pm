@@ -11,7 +11,7 @@ use Exporter 'import';
 
 our @EXPORT = qw(new_books_node load_books audit_count denorm_top);
 
-# The repository, where examples/ lives (scripts/test.sh exports TOP).
+# Where examples/ lives (scripts/test.sh exports TOP: a copy readable by the server's user).
 sub denorm_top { return $ENV{TOP} // '..'; }
 
 # A started node with denorm preloaded (for shared counters) and room for
