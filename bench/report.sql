@@ -241,8 +241,8 @@ SELECT pg_temp.md('rebuild_cpu', ARRAY['limit', 'matview', 'denorm'], 'target (C
 \echo '### Audit, per target (ms, wall | backend CPU; in parentheses: relative to the hand-written FULL JOIN)'
 \echo
 \echo 'Per target: denorm.audit(<projection>) of each projection writing it. all:'
-\echo 'denorm.audit() in one call (row projections of one target in one statement,'
-\echo 'and the invariants) against every hand-written query, invariants included.'
+\echo 'denorm.audit() in one call (every projection and invariant) against every'
+\echo 'hand-written query, invariants included.'
 \echo
 SELECT pg_temp.md('audit', ARRAY['hand', 'denorm'], 'target', false);
 \echo

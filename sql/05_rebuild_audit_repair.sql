@@ -50,43 +50,25 @@ RESET denorm.allow_direct_writes;
 SELECT denorm.rebuild('rar_income') AS rows_written;
 SELECT * FROM denorm.audit();
 
--- denorm.audit() reads a target once for all the row projections feeding
--- it with the same columns (rar_income, rar_expense) and attributes each
--- drifted key to its projection; one with its columns in another order
--- (rar_refund) is audited on its own. Same report as projection by projection.
+-- Two projections feeding one target: audit() reports each drifted key
+-- under the projection that owns it (told apart by the type column), and
+-- repair() fixes both.
 CREATE TABLE expense (id int PRIMARY KEY, amount numeric(12,2) NOT NULL, note text);
-CREATE TABLE refund (id int PRIMARY KEY, amount numeric(12,2) NOT NULL, note text);
 SELECT denorm.create_row_projection('rar_expense', 'feed', $$
     SELECT 'expense'::text AS canonical_type, e.id AS canonical_pk, l.line, l.amount, e.note
       FROM expense e CROSS JOIN LATERAL (VALUES (1, -e.amount), (2, e.amount)) AS l(line, amount)
 $$, row_key => '{line}');
-SELECT denorm.create_row_projection('rar_refund', 'feed', $$
-    SELECT 'refund'::text AS canonical_type, r.id AS canonical_pk, 1 AS line, r.note, r.amount
-      FROM refund r
-$$, row_key => '{line}');
 INSERT INTO expense SELECT g, g, 'expense ' || g FROM generate_series(1, 3) g;
-INSERT INTO refund SELECT g, g, 'refund ' || g FROM generate_series(1, 3) g;
 SET denorm.allow_direct_writes = on;
 UPDATE feed SET amount = 0 WHERE canonical_type = 'income' AND canonical_pk = 2 AND line = 1;
 DELETE FROM feed WHERE canonical_type = 'expense' AND canonical_pk = 2;
 INSERT INTO feed VALUES ('expense', 7, 1, 7, 'ghost');
-UPDATE feed SET note = 'tampered' WHERE canonical_type = 'refund' AND canonical_pk = 3;
 RESET denorm.allow_direct_writes;
-SELECT projection, key, problem FROM denorm.audit();
-CREATE TEMP TABLE one_by_one AS
-  SELECT * FROM denorm.audit('rar_expense') UNION ALL SELECT * FROM denorm.audit('rar_income')
-  UNION ALL SELECT * FROM denorm.audit('rar_refund');
-SELECT count(*) AS differences FROM (
-  (SELECT projection, key, problem, expected::text, actual::text FROM denorm.audit()
-   EXCEPT ALL SELECT projection, key, problem, expected::text, actual::text FROM one_by_one)
-  UNION ALL
-  (SELECT projection, key, problem, expected::text, actual::text FROM one_by_one
-   EXCEPT ALL SELECT projection, key, problem, expected::text, actual::text FROM denorm.audit())) d;
+SELECT projection, key, problem, expected, actual FROM denorm.audit();
 SELECT projection, last_audit_drift FROM denorm.stats WHERE projection LIKE 'rar_%' ORDER BY 1;
 SELECT denorm.repair() AS repaired_keys;
 SELECT * FROM denorm.audit();
 SELECT denorm.drop_projection('rar_expense');
-SELECT denorm.drop_projection('rar_refund');
 
 SELECT denorm.drop_projection('rar_income');
 DROP SCHEMA rar CASCADE;

@@ -4,8 +4,8 @@
  *
  * rebuild and repair are maintainers like the triggers: they take the same
  * locks and write through the same statements, as the projection's owner.
- * audit only reads, as the caller, all under one snapshot: one statement
- * per projection, or per target for row projections sharing one.
+ * audit only reads, as the caller, in one statement per projection, all
+ * under one snapshot.
  */
 #include "postgres.h"
 
@@ -246,118 +246,38 @@ audit_invariants(ReturnSetInfo *rsinfo, const char *only)
 	}
 }
 
-/* One row of a drift report, kept until it is this projection's turn. */
-typedef struct DriftRow
-{
-	Datum		values[4];		/* key, problem, expected, actual */
-	bool		nulls[4];
-} DriftRow;
-
-/*
- * Run an audit statement; append its rows to rows[] of the projection each
- * belongs to (column 1 is its index in group when the statement covers
- * several projections, as sqlgen_target_audit's does). Inside SPI.
- */
+/* Append the drift report of one projection to the result. Inside SPI. */
 static void
-run_audit(const char *sql, DenormSpec **group, int *index, int ngroup, List **rows)
+audit_one(const char *name, ReturnSetInfo *rsinfo)
 {
-	int			first = ngroup > 1 ? 2 : 1;
-	int			ret;
-	uint64		i;
-	int			g;
-
-	ret = SPI_execute(sql, true, 0);
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "audit of projection \"%s\" returned %s", group[0]->name,
-			 SPI_result_code_string(ret));
-	for (i = 0; i < SPI_processed; i++)
-	{
-		DriftRow   *row = palloc(sizeof(DriftRow));
-		bool		isnull;
-		int			j;
-
-		g = 0;
-		if (ngroup > 1)
-			g = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
-		for (j = 0; j < 4; j++)
-			row->values[j] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
-										   first + j, &row->nulls[j]);
-		rows[index[g]] = lappend(rows[index[g]], row);
-	}
-	for (g = 0; g < ngroup; g++)
-		stats_count(group[g]->name, COUNT_AUDIT_DRIFT, (int64) list_length(rows[index[g]]));
-}
-
-/*
- * Append the drift report of the projections named (in that order) to the
- * result. Row projections feeding one target are audited by one statement
- * (the target is read once, not once per projection); the rest one by one.
- * Inside SPI; every statement runs under the snapshot of the caller.
- */
-static void
-audit_projections(List *names, ReturnSetInfo *rsinfo)
-{
-	volatile int n = list_length(names);
-	DenormSpec **specs = palloc0(sizeof(DenormSpec *) * Max(n, 1));
-	List	  **rows = palloc0(sizeof(List *) * Max(n, 1));
-	bool	   *done = palloc0(sizeof(bool) * Max(n, 1));
-	DenormSpec **group = palloc(sizeof(DenormSpec *) * Max(n, 1));
-	int		   *index = palloc(sizeof(int) * Max(n, 1));
-	int			i;
+	DenormSpec *spec = spec_lookup(name, false);
 
 	PG_TRY();
 	{
-		for (i = 0; i < n; i++)
-			specs[i] = spec_lookup(list_nth(names, i), false);
-		for (i = 0; i < n; i++)
+		int			ret;
+		uint64		i;
+
+		ret = SPI_execute(spec->sql[spec->kind == DENORM_ROW ? RP_AUDIT : CP_AUDIT], true, 0);
+		if (ret != SPI_OK_SELECT)
+			elog(ERROR, "audit of projection \"%s\" returned %s", spec->name,
+				 SPI_result_code_string(ret));
+		stats_count(spec->name, COUNT_AUDIT_DRIFT, (int64) SPI_processed);
+		for (i = 0; i < SPI_processed; i++)
 		{
-			int			ngroup = 0;
+			Datum		values[5];
+			bool		nulls[5];
 			int			j;
 
-			if (done[i])
-				continue;
-			for (j = i; j < n; j++)
-				if (j == i || (!done[j] && sqlgen_audit_combinable(specs[i], specs[j])))
-				{
-					group[ngroup] = specs[j];
-					index[ngroup++] = j;
-					done[j] = true;
-				}
-			if (ngroup > 1)
-			{
-				List	   *members = NIL;
-
-				for (j = 0; j < ngroup; j++)
-					members = lappend(members, group[j]);
-				run_audit(sqlgen_target_audit(members), group, index, ngroup, rows);
-			}
-			else
-				run_audit(specs[i]->sql[specs[i]->kind == DENORM_ROW ? RP_AUDIT : CP_AUDIT],
-						  group, index, 1, rows);
-		}
-		for (i = 0; i < n; i++)
-		{
-			ListCell   *lc;
-
-			foreach(lc, rows[i])
-			{
-				DriftRow   *row = lfirst(lc);
-				Datum		values[5];
-				bool		nulls[5];
-
-				values[0] = CStringGetTextDatum(specs[i]->name);
-				nulls[0] = false;
-				memcpy(&values[1], row->values, sizeof(row->values));
-				memcpy(&nulls[1], row->nulls, sizeof(row->nulls));
-				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-			}
+			values[0] = CStringGetTextDatum(spec->name);
+			nulls[0] = false;
+			for (j = 1; j <= 4; j++)
+				values[j] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, j, &nulls[j]);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 	}
 	PG_FINALLY();
 	{
-		for (i = 0; i < n; i++)
-			if (specs[i])
-				spec_release(specs[i]);
+		spec_release(spec);
 	}
 	PG_END_TRY();
 }
@@ -381,18 +301,20 @@ denorm_audit(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *only = PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0));
+	ListCell   *lc;
 
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
 	if (only == NULL)
 	{
-		audit_projections(spec_all_names(), rsinfo);
+		foreach(lc, spec_all_names())
+			audit_one(lfirst(lc), rsinfo);
 		audit_invariants(rsinfo, NULL);
 	}
 	else if (is_invariant(only))
 		audit_invariants(rsinfo, only);
 	else
-		audit_projections(list_make1(only), rsinfo);
+		audit_one(only, rsinfo);
 	SPI_finish();
 	return (Datum) 0;
 }

@@ -177,8 +177,6 @@ typedef struct DenormSpec
 								 * row yields and their identity (the rest only
 								 * feed values: a plain UPDATE maintains them) */
 	List	   *copied;			/* CopiedColumn: outputs copied unchanged from the source */
-	List	   *outcols;		/* the definition's output columns (sqlgen.c) */
-	char	   *def_sql;		/* the definition deparsed over the source */
 	int			nlookups;
 	DenormLookup *lookups;
 
@@ -274,8 +272,6 @@ extern void qualify_spec_statements(DenormSpec *spec);
 /* sqlgen.c */
 extern void sqlgen_row(DenormSpec *spec, Query *query);
 extern bool sqlgen_is_audit(DenormSpec *spec, int plan);
-extern bool sqlgen_audit_combinable(DenormSpec *a, DenormSpec *b);
-extern char *sqlgen_target_audit(List *specs);
 extern void sqlgen_column(DenormSpec *spec, Query *query);
 extern char *sqlgen_type_name(Oid type, int32 typmod);
 extern char *sqlgen_eq_operator(Oid type);

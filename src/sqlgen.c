@@ -276,22 +276,14 @@ column_list(List *cols, const char *prefix, bool identity, bool others)
 	return buf.data;
 }
 
-/* "expr = 'T'": is expr (of the type column's type) this projection's type? */
-static char *
-type_match_expr(DenormSpec *spec, List *cols, const char *expr)
-{
-	OutCol	   *ty = outcol(cols, spec->type_column);
-
-	return eq_expr(ty->eq, expr,
-				   psprintf("CAST(%s AS %s)", quote_literal_cstr(spec->type_value), ty->type));
-}
-
 /* "t.ty = 'T'" for the type column. */
 static char *
 type_match(DenormSpec *spec, List *cols, const char *alias)
 {
-	return type_match_expr(spec, cols,
-						   psprintf("%s.%s", alias, outcol(cols, spec->type_column)->name));
+	OutCol	   *ty = outcol(cols, spec->type_column);
+
+	return eq_expr(ty->eq, psprintf("%s.%s", alias, ty->name),
+				   psprintf("CAST(%s AS %s)", quote_literal_cstr(spec->type_value), ty->type));
 }
 
 /* Identity match between two aliases (type column matched by constant). */
@@ -455,112 +447,46 @@ side_jsonb(List *cols, const char *side)
 }
 
 /*
- * The drift report of row projections feeding one target (or just the
- * drifted keys), in one statement: the union of their definitions FULL JOIN
- * the target rows of their types, so the target is read once however many
- * projections feed it. With several projections, the first output column is
- * the 0-based index in specs of the projection each row belongs to; they
- * must be sqlgen_audit_combinable() with each other.
+ * The drift report of a row projection (or just the drifted keys): its
+ * definition FULL JOIN the target rows of its type, keeping the rows missing
+ * on either side or differing; expected and actual rows as jsonb, built only
+ * for the drifted keys.
  */
 static char *
-row_audit_sql(List *specs, bool keys_only)
+row_audit_sql(DenormSpec *spec, List *cols, const char *def, bool keys_only)
 {
-	DenormSpec *first = linitial(specs);
-	List	   *cols = first->outcols;
-	bool		several = list_length(specs) > 1;
+	StringInfoData buf;
 	char	   *differs = row_differs(cols, "e", "a");
-	OutCol	   *key = outcol(cols, first->key_column);
-	OutCol	   *ty = outcol(cols, first->type_column);
-	char	   *json_one = first->row_key ? "" : " -> 0";
-	StringInfoData desired,
-				types,
-				which,
-				buf;
-	ListCell   *lc;
-
-	initStringInfo(&desired);
-	initStringInfo(&types);
-	initStringInfo(&which);
-	foreach(lc, specs)
-	{
-		DenormSpec *spec = lfirst(lc);
-		bool		head = (lc == list_head(specs));
-
-		appendStringInfo(&desired, "%s%s", head ? "" : " UNION ALL ",
-						 desired_rows(cols, spec->def_sql));
-		appendStringInfo(&types, "%s%s", head ? "" : " OR ", type_match(spec, cols, "t"));
-		appendStringInfo(&which, " WHEN %s THEN %d",
-						 type_match_expr(spec, cols, "denorm_type"),
-						 foreach_current_index(lc));
-	}
+	OutCol	   *key = outcol(cols, spec->key_column);
+	char	   *json_one = spec->row_key ? "" : " -> 0";
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf,
 					 "WITH e AS (SELECT x.*, true AS denorm_present FROM (%s) x), "
 					 "a AS (SELECT %s, true AS denorm_present FROM %s t WHERE %s), "
-					 "j AS (SELECT coalesce(e.%s, a.%s) AS k, coalesce(e.%s, a.%s) AS denorm_type, "
+					 "j AS (SELECT coalesce(e.%s, a.%s) AS k, "
 					 "e.denorm_present AS denorm_e, a.denorm_present AS denorm_a%s%s "
-					 "FROM e FULL JOIN a ON %s%s%s "
+					 "FROM e FULL JOIN a ON %s "
 					 "WHERE e.denorm_present IS NULL OR a.denorm_present IS NULL%s%s%s) ",
-					 desired.data,
-					 column_list(cols, "t.", true, true), first->target_sql, types.data,
-					 key->name, key->name, ty->name, ty->name,
-					 side_columns(cols, "e"), side_columns(cols, "a"),
-					 ident_match(first, cols, "e", "a"),
-					 several ? " AND " : "",
-					 several ? eq_expr(ty->eq, psprintf("e.%s", ty->name), psprintf("a.%s", ty->name)) : "",
+					 desired_rows(cols, def),
+					 column_list(cols, "t.", true, true), spec->target_sql,
+					 type_match(spec, cols, "t"),
+					 key->name, key->name, side_columns(cols, "e"), side_columns(cols, "a"),
+					 ident_match(spec, cols, "e", "a"),
 					 differs ? " OR (" : "", differs ? differs : "", differs ? ")" : "");
 	if (keys_only)
-	{
-		Assert(!several);
 		appendStringInfoString(&buf, "SELECT DISTINCT k AS k1 FROM j");
-		return buf.data;
-	}
-	if (several)
-		appendStringInfo(&buf, "SELECT CASE%s END AS projection, ", which.data);
 	else
-		appendStringInfoString(&buf, "SELECT ");
-	appendStringInfo(&buf,
-					 "CAST(k AS pg_catalog.text) AS key, "
-					 "CASE WHEN pg_catalog.bool_and(denorm_a IS NULL) THEN 'missing' "
-					 "WHEN pg_catalog.bool_and(denorm_e IS NULL) THEN 'extra' "
-					 "ELSE 'different' END AS problem, "
-					 "(pg_catalog.jsonb_agg(%s) FILTER (WHERE denorm_e))%s AS expected, "
-					 "(pg_catalog.jsonb_agg(%s) FILTER (WHERE denorm_a))%s AS actual "
-					 "FROM j GROUP BY denorm_type, k ORDER BY %sk",
-					 side_jsonb(cols, "e"), json_one, side_jsonb(cols, "a"), json_one,
-					 several ? "1, " : "");
+		appendStringInfo(&buf,
+						 "SELECT CAST(k AS pg_catalog.text) AS key, "
+						 "CASE WHEN pg_catalog.bool_and(denorm_a IS NULL) THEN 'missing' "
+						 "WHEN pg_catalog.bool_and(denorm_e IS NULL) THEN 'extra' "
+						 "ELSE 'different' END AS problem, "
+						 "(pg_catalog.jsonb_agg(%s) FILTER (WHERE denorm_e))%s AS expected, "
+						 "(pg_catalog.jsonb_agg(%s) FILTER (WHERE denorm_a))%s AS actual "
+						 "FROM j GROUP BY k ORDER BY k",
+						 side_jsonb(cols, "e"), json_one, side_jsonb(cols, "a"), json_one);
 	return buf.data;
-}
-
-/*
- * Can the audits of row projections a and b run as one statement
- * (sqlgen_target_audit)? They must write the same target with the same
- * identity and the same columns in the same order.
- */
-bool
-sqlgen_audit_combinable(DenormSpec *a, DenormSpec *b)
-{
-	ListCell   *la,
-			   *lb;
-
-	if (a->kind != DENORM_ROW || b->kind != DENORM_ROW || a->target != b->target ||
-		strcmp(a->type_column, b->type_column) != 0 ||
-		strcmp(a->key_column, b->key_column) != 0 ||
-		list_length(a->row_key) != list_length(b->row_key) ||
-		strcmp(column_list(a->outcols, "", true, true), column_list(b->outcols, "", true, true)) != 0)
-		return false;
-	forboth(la, a->row_key, lb, b->row_key)
-		if (strcmp(lfirst(la), lfirst(lb)) != 0)
-			return false;
-	return true;
-}
-
-/* The drift report of several combinable row projections (see row_audit_sql). */
-char *
-sqlgen_target_audit(List *specs)
-{
-	return row_audit_sql(specs, false);
 }
 
 void
@@ -612,10 +538,8 @@ sqlgen_row(DenormSpec *spec, Query *q)
 	spec->sql[RP_TRUNCATE] = psprintf("DELETE FROM %s t WHERE %s",
 									  spec->target_sql, type_match(spec, cols, "t"));
 	spec->sql[RP_REBUILD] = apply_sql(spec, cols, desired_rows(cols, def_src), NULL);
-	spec->outcols = cols;
-	spec->def_sql = def_src;
-	spec->sql[RP_AUDIT] = row_audit_sql(list_make1(spec), false);
-	spec->sql[RP_AUDIT_KEYS] = row_audit_sql(list_make1(spec), true);
+	spec->sql[RP_AUDIT] = row_audit_sql(spec, cols, def_src, false);
+	spec->sql[RP_AUDIT_KEYS] = row_audit_sql(spec, cols, def_src, true);
 
 	/* Lookups: map changed lookup keys to source keys; read sets for RR. */
 	for (i = 0; i < spec->nlookups; i++)

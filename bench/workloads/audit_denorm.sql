@@ -79,8 +79,8 @@ SELECT count(*) AS n FROM denorm.audit('jl_transfer') \gset
 \ir _step_end.sql
 \echo @found journal/jl_transfer :n
 -- Everything at once, as an operator runs it (pg_denorm audit): every
--- projection and invariant, the row projections of one target in one
--- statement. Reported as "all", against the sum of the hand-written queries.
+-- projection and invariant. Reported as "all", against the sum of the
+-- hand-written queries.
 \set step all/audit()
 \ir _step_begin.sql
 SELECT count(*) AS n FROM denorm.audit() \gset
