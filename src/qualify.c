@@ -125,22 +125,6 @@ collect_cte_names(QualifyWalk *w, WithClause *with)
 		w->relnames = lappend(w->relnames, ((CommonTableExpr *) lfirst(lc))->ctename);
 }
 
-/* Is type one of the reg* types, whose input looks a name up when parsed? */
-static bool
-is_name_lookup_type(const char *type)
-{
-	static const char *const names[] = {
-		"regclass", "regcollation", "regconfig", "regdictionary", "regnamespace",
-		"regoper", "regoperator", "regproc", "regprocedure", "regrole", "regtype"
-	};
-	int			i;
-
-	for (i = 0; i < lengthof(names); i++)
-		if (strcmp(type, names[i]) == 0)
-			return true;
-	return false;
-}
-
 static bool
 qualify_walker(Node *node, QualifyWalk *w)
 {
@@ -196,7 +180,7 @@ qualify_walker(Node *node, QualifyWalk *w)
 				TypeName   *tn = ((TypeCast *) node)->typeName;
 				const char *type = strVal(llast(tn->names));
 
-				if (is_name_lookup_type(type) && strcmp(type, "regclass") != 0)
+				if (strncmp(type, "reg", 3) == 0 && strcmp(type, "regclass") != 0)
 					fail(w, psprintf("a %s constant", type));
 				else if (strcmp(type, "regclass") == 0 && IsA(((TypeCast *) node)->arg, A_Const))
 				{
