@@ -84,6 +84,23 @@ SELECT id, total, items, priced FROM invoice ORDER BY id;
 UPDATE item SET deleted = true WHERE id = 6;
 SELECT id, total, items FROM invoice WHERE id = 3;
 
+-- Single-row statements take the one-row delta (no GROUP BY); each case
+-- below is one row whose old and new versions are in the same group, and
+-- the drift view checks every group after each. Back into the WHERE:
+UPDATE item SET deleted = false WHERE id = 6;
+-- Into and out of the FILTER of sum(price) FILTER (WHERE taxed):
+UPDATE item SET taxed = false WHERE id = 6;
+UPDATE item SET taxed = true WHERE id = 5;
+-- A NULL amount becomes a value (counted by count(price)) and back:
+UPDATE item SET price = 3.50 WHERE id = 5;
+SELECT id, total, items, priced, taxed FROM invoice WHERE id = 3;
+UPDATE item SET price = NULL WHERE id = 5;
+-- Out of the WHERE and in again in one row: nothing changes.
+UPDATE item SET deleted = true, price = 99 WHERE id = 5;
+UPDATE item SET deleted = false, price = NULL WHERE id = 5;
+SELECT id, total, items, priced, taxed FROM invoice WHERE id = 3;
+SELECT count(*) AS drifted FROM drift;
+
 -- A group that becomes empty gets the empty values.
 DELETE FROM item WHERE invoice_id = 2;
 SELECT * FROM invoice WHERE id = 2;

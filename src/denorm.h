@@ -71,6 +71,9 @@ typedef enum ColPlan
 	CP_DELTA_INS,
 	CP_DELTA_DEL,
 	CP_DELTA_UPD,
+	CP_DELTA1_INS,				/* one row: the same deltas without GROUP BY */
+	CP_DELTA1_DEL,
+	CP_DELTA1_UPD,				/* one row whose group did not change */
 	CP_LOCK_KEYS,				/* lock target rows of denorm_keys, sorted */
 	CP_RECOMPUTE_KEYS,			/* recompute groups of denorm_keys */
 	CP_RECOMPUTE_TARGET_NEW,	/* recompute groups of new target rows */

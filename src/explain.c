@@ -18,7 +18,9 @@ static const char *const row_purpose[] = {
 	"truncate", "rebuild", "audit", "audit keys"
 };
 static const char *const column_purpose[] = {
-	"delta insert", "delta delete", "delta update", "lock groups", "recompute groups",
+	"delta insert", "delta delete", "delta update",
+	"delta insert (one row)", "delta delete (one row)", "delta update (one row, same group)",
+	"lock groups", "recompute groups",
 	"recompute new target rows", "read check: group members", "read check: target rows",
 	"truncate", "rebuild", "audit", "audit keys"
 };

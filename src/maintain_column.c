@@ -182,6 +182,7 @@ source_change(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 	Bitmapset  *used = role_attrs(role, spec->src_used);
 	KeySet	   *groups = NULL;
 	bool		small;
+	bool		single_group = false;
 	EngineState es;
 
 	if (n == 0)
@@ -204,12 +205,20 @@ source_change(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 	small = is_small(n);
 	if (small || spec->recompute || isolation_needs_check())
 	{
+		int			new_keys;
+
 		groups = keyset_create(group_key, (int) Min(n * 2, 4096));
 		transition_collect_keys(c->rel, new_rows, groups);
+		new_keys = groups->nkeys;
 		transition_collect_keys(c->rel, old_rows, groups);
+		/* Keys with a NULL column are not collected: count each side's before dedup. */
+		single_group = n == 1 && !spec->recompute &&
+			(old_rows == NULL || groups->nkeys - new_keys == 1) &&
+			(new_rows == NULL || new_keys == 1);
 		keyset_finish(groups);
 		if (groups->nkeys == 0)
 			return;				/* only rows of no group */
+		single_group = single_group && groups->nkeys == 1;
 		small = is_small(groups->nkeys);
 	}
 	lock_groups_advisory(spec, groups, !small);
@@ -219,9 +228,10 @@ source_change(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 	{
 		TupleDesc	desc;
 		bool		cacheable = small && role->exact && n <= DENORM_SMALL_STATEMENT;
+		bool		need_keys = groups && (spec->recompute || groups->nkeys > 1 || isolation_needs_check());
 
 		engine_count_keys(groups ? groups->nkeys : n);
-		if (groups)
+		if (need_keys)
 		{
 			Tuplestorestate *ts = keyset_tuplestore(groups, &desc);
 
@@ -235,9 +245,18 @@ source_change(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 			recompute_groups(spec, groups);
 		else
 		{
-			int			plan = old_rows == NULL ? CP_DELTA_INS
-				: new_rows == NULL ? CP_DELTA_DEL : CP_DELTA_UPD;
+			int			plan;
 
+			/*
+			 * One row (or one old and one new row in the same group) needs no
+			 * GROUP BY: the single-row statement starts fewer plan nodes.
+			 */
+			if (single_group)
+				plan = old_rows == NULL ? CP_DELTA1_INS
+					: new_rows == NULL ? CP_DELTA1_DEL : CP_DELTA1_UPD;
+			else
+				plan = old_rows == NULL ? CP_DELTA_INS
+					: new_rows == NULL ? CP_DELTA_DEL : CP_DELTA_UPD;
 			if (new_rows)
 				engine_register(ENR_NEW, RelationGetRelid(c->rel), NULL, new_rows);
 			if (old_rows)

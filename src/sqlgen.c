@@ -786,6 +786,24 @@ recompute_sql(DenormSpec *spec, ColParts *p, const char *keys_sql)
 					p->r_vs_kk, p->tkey_vs_kk, col_differs(spec, "r"));
 }
 
+/* "c = CAST(t.c + d.c_c AS type), ..." and "d.c_c <> 0 OR ...": how a delta d is applied. */
+static void
+delta_apply_parts(DenormSpec *spec, StringInfo set, StringInfo nonzero)
+{
+	int			i;
+
+	for (i = 0; i < spec->naggs; i++)
+	{
+		DenormAggColumn *ac = &spec->aggs[i];
+		const char *c = quote_identifier(ac->name);
+		char	   *a = agg_alias(ac);
+
+		appendStringInfo(set, "%s%s = CAST(t.%s OPERATOR(pg_catalog.+) d.%s AS %s)", i > 0 ? ", " : "",
+						 c, c, a, sqlgen_type_name(ac->type, ac->typmod));
+		appendStringInfo(nonzero, "%sd.%s OPERATOR(pg_catalog.<>) 0", i > 0 ? " OR " : "", a);
+	}
+}
+
 /* Delta update from the transition rows: sign +1 for new, -1 for old. */
 static char *
 delta_sql(DenormSpec *spec, ColParts *p, bool with_new, bool with_old)
@@ -794,6 +812,7 @@ delta_sql(DenormSpec *spec, ColParts *p, bool with_new, bool with_old)
 	StringInfoData set;
 	StringInfoData nonzero;
 	StringInfoData sums;
+	StringInfoData keys;
 	int			side;
 	int			i;
 
@@ -815,29 +834,72 @@ delta_sql(DenormSpec *spec, ColParts *p, bool with_new, bool with_old)
 	initStringInfo(&set);
 	initStringInfo(&nonzero);
 	initStringInfo(&sums);
+	initStringInfo(&keys);
+	delta_apply_parts(spec, &set, &nonzero);
+	for (i = 0; i < spec->naggs; i++)
+		appendStringInfo(&sums, ", COALESCE(pg_catalog.sum(x.%s), 0) AS %s",
+						 agg_alias(&spec->aggs[i]), agg_alias(&spec->aggs[i]));
+	for (i = 0; i < spec->src_key.natts; i++)
+		appendStringInfo(&keys, "%sx.k%d", i > 0 ? ", " : "", i + 1);
+	return psprintf("UPDATE %s t SET %s FROM (SELECT %s%s FROM (%s) x GROUP BY %s) d "
+					"WHERE %s AND (%s)",
+					spec->target_sql, set.data, keys.data, sums.data, rows.data, p->group_refs,
+					p->tkey_vs_d, nonzero.data);
+}
+
+/*
+ * The same delta for a statement of one row (one old and one new row in the
+ * same group, for an UPDATE): no GROUP BY, so no Sort, Agg or Append to
+ * start for a single-row statement. The definition's WHERE moves into each
+ * contribution (a row that fails it contributes 0), so that an UPDATE's old
+ * and new rows always make one row of d, joined to the group's target row.
+ * The caller guarantees the group key of both rows is the same, not null.
+ */
+static char *
+delta_single_sql(DenormSpec *spec, ColParts *p, bool with_new, bool with_old)
+{
+	StringInfoData from;
+	StringInfoData sums;
+	StringInfoData set;
+	StringInfoData nonzero;
+	StringInfoData keys;
+	int			side;
+	int			i;
+
+	initStringInfo(&from);
+	for (side = 0; side < 2; side++)
+	{
+		bool		is_new = (side == 0);
+
+		if ((is_new && !with_new) || (!is_new && !with_old))
+			continue;
+		appendStringInfo(&from, "%s(SELECT %s", from.len > 0 ? " CROSS JOIN " : "", p->groups);
+		for (i = 0; i < spec->naggs; i++)
+			appendStringInfo(&from, ", CASE WHEN (%s) THEN %s%s END AS %s", p->where,
+							 is_new ? "" : "OPERATOR(pg_catalog.-) ",
+							 spec->aggs[i].contribution_sql, agg_alias(&spec->aggs[i]));
+		appendStringInfo(&from, " FROM %s s) %s", is_new ? ENR_NEW : ENR_OLD, is_new ? "n" : "o");
+	}
+	initStringInfo(&sums);
 	for (i = 0; i < spec->naggs; i++)
 	{
-		DenormAggColumn *ac = &spec->aggs[i];
-		const char *c = quote_identifier(ac->name);
+		char	   *a = agg_alias(&spec->aggs[i]);
 
-		char	   *a = agg_alias(ac);
-
-		appendStringInfo(&set, "%s%s = CAST(t.%s OPERATOR(pg_catalog.+) d.%s AS %s)", i > 0 ? ", " : "",
-						 c, c, a, sqlgen_type_name(ac->type, ac->typmod));
-		appendStringInfo(&nonzero, "%sd.%s OPERATOR(pg_catalog.<>) 0", i > 0 ? " OR " : "", a);
-		appendStringInfo(&sums, ", COALESCE(pg_catalog.sum(x.%s), 0) AS %s", a, a);
+		if (with_new && with_old)
+			appendStringInfo(&sums, ", COALESCE(n.%s, 0) OPERATOR(pg_catalog.+) COALESCE(o.%s, 0) AS %s",
+							 a, a, a);
+		else
+			appendStringInfo(&sums, ", COALESCE(%s.%s, 0) AS %s", with_new ? "n" : "o", a, a);
 	}
-	{
-		StringInfoData keys;
-
-		initStringInfo(&keys);
-		for (i = 0; i < spec->src_key.natts; i++)
-			appendStringInfo(&keys, "%sx.k%d", i > 0 ? ", " : "", i + 1);
-		return psprintf("UPDATE %s t SET %s FROM (SELECT %s%s FROM (%s) x GROUP BY %s) d "
-						"WHERE %s AND (%s)",
-						spec->target_sql, set.data, keys.data, sums.data, rows.data, p->group_refs,
-						p->tkey_vs_d, nonzero.data);
-	}
+	initStringInfo(&keys);
+	for (i = 0; i < spec->src_key.natts; i++)
+		appendStringInfo(&keys, "%s%s.k%d", i > 0 ? ", " : "", with_new ? "n" : "o", i + 1);
+	initStringInfo(&set);
+	initStringInfo(&nonzero);
+	delta_apply_parts(spec, &set, &nonzero);
+	return psprintf("UPDATE %s t SET %s FROM (SELECT %s%s FROM %s) d WHERE %s AND (%s)",
+					spec->target_sql, set.data, keys.data, sums.data, from.data,
+					p->tkey_vs_d, nonzero.data);
 }
 
 static char *
@@ -917,6 +979,9 @@ sqlgen_column(DenormSpec *spec, Query *q)
 		spec->sql[CP_DELTA_INS] = delta_sql(spec, &p, true, false);
 		spec->sql[CP_DELTA_DEL] = delta_sql(spec, &p, false, true);
 		spec->sql[CP_DELTA_UPD] = delta_sql(spec, &p, true, true);
+		spec->sql[CP_DELTA1_INS] = delta_single_sql(spec, &p, true, false);
+		spec->sql[CP_DELTA1_DEL] = delta_single_sql(spec, &p, false, true);
+		spec->sql[CP_DELTA1_UPD] = delta_single_sql(spec, &p, true, true);
 	}
 	spec->sql[CP_LOCK_KEYS] = psprintf("SELECT 1 FROM %s t WHERE EXISTS (SELECT 1 FROM %s kk WHERE %s) "
 									   "ORDER BY %s FOR NO KEY UPDATE OF t",
