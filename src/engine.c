@@ -187,6 +187,34 @@ engine_register(const char *name, Oid reliddesc, TupleDesc tupdesc, Tuplestorest
 }
 
 /*
+ * Statements whose every join goes from a few rows (transition rows, or
+ * denorm_keys) to a unique key: a lookup's, the source key, the target's
+ * identity or group key. For those a nested loop over index probes is the
+ * right plan at any size up to DENORM_SMALL_STATEMENT rows, but the planner,
+ * costing whole runs, picks hash joins against small tables (a 10-row
+ * lookup, a 3-row VALUES list) whose hash tables cost more to build than
+ * the probes they replace. Planning them for a fast start (the cost of the
+ * first rows) picks the nested loops. Statements that may scan a source by
+ * a column without an index (a lookup's mapping, a group recompute) keep
+ * the default, and so do the lock and read-check statements of recomputed
+ * groups, whose plans decide which SERIALIZABLE predicate locks they take.
+ */
+static bool
+plan_is_keyed(DenormSpec *spec, SPIPlanPtr *slot)
+{
+	int			i;
+
+	if (slot == NULL || slot < spec->plans || slot >= spec->plans + DENORM_NPLANS)
+		return false;
+	i = (int) (slot - spec->plans);
+	if (spec->kind == DENORM_ROW)
+		return i == RP_INSERT || i == RP_DELETE || i == RP_UPDATE_SIMPLE || i == RP_APPLY_NEW ||
+			i == RP_APPLY_KEYS || i == RP_UPDATE_KEYS;
+	return i == CP_DELTA_INS || i == CP_DELTA_DEL || i == CP_DELTA_UPD ||
+		i == CP_DELTA1_INS || i == CP_DELTA1_DEL || i == CP_DELTA1_UPD;
+}
+
+/*
  * Prepare sql, or reuse the plan cached in *slot. Only statements over a
  * small number of rows use the cache: a bulk statement is planned for its
  * real size, and its plan is thrown away.
@@ -198,7 +226,8 @@ engine_plan(DenormSpec *spec, SPIPlanPtr *slot, const char *sql, int64 nrows, bo
 
 	if (cacheable && slot && *slot)
 		return *slot;
-	plan = SPI_prepare(sql, 0, NULL);
+	plan = SPI_prepare_cursor(sql, 0, NULL,
+							  cacheable && plan_is_keyed(spec, slot) ? CURSOR_OPT_FAST_PLAN : 0);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed for projection \"%s\": %s",
 			 spec->name, SPI_result_code_string(SPI_result));
