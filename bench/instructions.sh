@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# bench/instructions.sh — CPU instructions per W3 OLTP transaction, counted
+# by callgrind, for every variant of bench/run.sh: a figure that does not
+# move with the machine's load, unlike tps on a shared 2-core VM.
+#
+# For each variant and mode (uncontended, contended), on fresh copies of a
+# database loaded by W1: the server runs under valgrind --tool=callgrind,
+# one pgbench client runs N transactions of bench/pgbench/oltp*.sql, and the
+# backend's instruction total is read when it exits. Two runs, of 100 and
+# of 100 + N transactions, are subtracted, so connection start-up and each
+# backend's first-use costs (denorm builds a projection's spec once per
+# backend) cancel out: what is left is the steady-state cost of N
+# transactions. One client, so no lock waits: contended here means the
+# same 10 hot invoices (and their row versions) as in bench/run.sh.
+#
+# Usage: bench/instructions.sh [--scale S] [--transactions N] [--no-build]
+#                              [--variants "limit denorm ..."] [--out DIR]
+BENCH=$(cd "$(dirname "$0")" && pwd)
+source "$BENCH/../scripts/lib.sh"
+
+SCALE=0.1
+NTX=1000
+BUILD=1
+VARIANTS="none limit plrow plstmt denorm"
+OUT=""
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --scale) SCALE=$2; shift 2 ;;
+        --transactions) NTX=$2; shift 2 ;;
+        --no-build) BUILD=0; shift ;;
+        --variants) VARIANTS=$2; shift 2 ;;
+        --out) OUT=$2; shift 2 ;;
+        -h|--help) usage 0 ;;
+        *) echo "unknown argument: $1" >&2; usage 1 >&2 ;;
+    esac
+done
+
+# The settings of bench/run.sh.
+SETTINGS=("shared_buffers=1GB" "max_wal_size=8GB" "checkpoint_timeout=30min"
+          "autovacuum=off" "jit=off" "max_parallel_workers_per_gather=0"
+          "random_page_cost=1.1")
+NINV=$(awk -v s="$SCALE" 'BEGIN { n = int(100000 * s / 20) * 20; if (n < 100) n = 100; print n }')
+OUT=${OUT:-$BENCH/results/instructions-$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$OUT"
+LOG=$OUT/log.txt
+: >"$LOG"
+
+if [ "$BUILD" = 1 ]; then
+    ensure_packages
+    build_install
+fi
+if ! command -v valgrind >/dev/null; then
+    log "installing valgrind"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q valgrind >>"$LOG" 2>&1 \
+        || { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >>"$LOG" 2>&1 &&
+             as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q valgrind >>"$LOG" 2>&1; }
+fi
+
+start_cluster "${SETTINGS[@]}"
+export PGOPTIONS="-c client_min_messages=warning"
+sql() { psql_q -d "$1" "${@:2}" >>"$LOG" 2>&1 || { tail -20 "$LOG" >&2; return 1; }; }
+VARS=(-v "top=$TOP" -v "ninv=$NINV" -v "nmisc=$NINV" -v "ntransfer=$((NINV / 10))")
+
+# A loaded database per variant (W1, then the OLTP sequences), and a fresh
+# copy of it for every measured run.
+log "scale $SCALE ($NINV invoices): loading $VARIANTS"
+for v in $VARIANTS; do
+    w1=$BENCH/workloads/w1_load.sql
+    [ "$v" = limit ] && w1=$BENCH/workloads/w1_load_limit.sql
+    sql postgres -c "CREATE DATABASE tpl_$v"
+    sql "tpl_$v" "${VARS[@]}" -f "$BENCH/variants/$v.sql" -f "$BENCH/workloads/generators.sql" \
+        -f "$BENCH/workloads/base_data.sql" -f "$w1" -f "$BENCH/workloads/oltp_setup.sql"
+    for mode in uncontended contended; do
+        for n in 100 $((100 + NTX)); do
+            sql postgres -c "CREATE DATABASE r_${v}_${mode}_$n TEMPLATE tpl_$v STRATEGY FILE_COPY"
+        done
+    done
+done
+
+# The same cluster, restarted under callgrind; one output file per process.
+PORT=$PGPORT
+as_pg "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -m fast -w stop >/dev/null
+CG=$CLUSTER_DIR/callgrind
+mkdir -p "$CG"
+[ "$(id -u)" = 0 ] && chown postgres "$CG"
+opts=(-p "$PORT" -k "$CLUSTER_DIR" -c "listen_addresses=" -c fsync=off)
+for s in "${SETTINGS[@]}"; do opts+=(-c "$s"); done
+as_pg valgrind --tool=callgrind --callgrind-out-file="$CG/out.%p" \
+    "$PGBIN/postgres" -D "$CLUSTER_DIR/data" "${opts[@]}" >>"$LOG" 2>&1 &
+for _ in $(seq 1 120); do
+    psql_q -d postgres -Atc "SELECT 1" >/dev/null 2>&1 && break
+    sleep 1
+done
+
+# instructions DB SCRIPT N CONTENDED: the instruction total of the backend
+# that ran the transactions (pgbench may open other, short connections).
+instructions() {
+    local before new f n best=0
+    before=$(ls "$CG")
+    "$PGBIN/pgbench" -n -M prepared -c 1 -t "$3" -D ninv="$NINV" -D contended="$4" -f "$2" "$1" >>"$LOG" 2>&1
+    # Backends write their file when they exit, just after the client leaves.
+    sleep 1
+    for _ in $(seq 1 100); do
+        new=$(comm -13 <(echo "$before") <(ls "$CG"))
+        if [ -n "$new" ] && ! for f in $new; do grep -q '^totals:' "$CG/$f" || echo missing; done | grep -q missing; then
+            break
+        fi
+        sleep 0.2
+    done
+    for f in $new; do
+        n=$(awk '/^totals:/ { print $2 }' "$CG/$f")
+        [ "${n:-0}" -gt "$best" ] && best=$n
+    done
+    [ "$best" -gt 0 ] || { echo "no callgrind output for $1" >&2; return 1; }
+    echo "$best"
+}
+
+CSV=$OUT/instructions.csv
+echo "variant,mode,instructions_per_tx" >"$CSV"
+for v in $VARIANTS; do
+    script=$BENCH/pgbench/oltp.sql
+    [ "$v" = limit ] && script=$BENCH/pgbench/oltp_limit.sql
+    for mode in uncontended contended; do
+        c=0; [ "$mode" = contended ] && c=1
+        log "$v, $mode"
+        short=$(instructions "r_${v}_${mode}_100" "$script" 100 "$c")
+        long=$(instructions "r_${v}_${mode}_$((100 + NTX))" "$script" $((100 + NTX)) "$c")
+        echo "$v,$mode,$(( (long - short) / NTX ))" >>"$CSV"
+    done
+done
+as_pg "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+
+# Report: instructions per transaction and the ratio to the limit.
+{
+    echo "# W3 instructions per transaction (callgrind)"
+    echo
+    echo "Scale $SCALE ($NINV invoices), $NTX transactions after 100, one client;"
+    echo "commit $(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown), $(date '+%Y-%m-%d %H:%M %Z')."
+    echo
+    echo "| variant | uncontended | ratio to limit | contended | ratio to limit |"
+    echo "|---|---:|---:|---:|---:|"
+    awk -F, 'function ratio(a, b) { return b > 0 ? sprintf("%.3f", a / b) : "–" }
+        NR > 1 { v[$1] = 1; order[++n] = $1; x[$1, $2] = $3 }
+        END {
+            for (i = 1; i <= n; i++) {
+                k = order[i]; if (k in done) continue; done[k] = 1
+                printf "| %s | %d | %s | %d | %s |\n", k, x[k, "uncontended"],
+                    ratio(x[k, "uncontended"], x["limit", "uncontended"]), x[k, "contended"],
+                    ratio(x[k, "contended"], x["limit", "contended"])
+            }
+        }' "$CSV"
+} >"$OUT/report.md"
+cat "$OUT/report.md"
+log "results in $OUT"
