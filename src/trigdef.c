@@ -97,12 +97,14 @@ for_table(List **out, DenormSpec *spec, Oid table)
 		return;
 	if (spec->kind == DENORM_ROW)
 	{
-		*out = lappend(*out, psprintf("CREATE TRIGGER %s BEFORE INSERT OR UPDATE OR DELETE ON %s "
+		/*
+		 * One trigger for all four events: every trigger of a table is
+		 * copied into each statement's result relation, maintenance's own
+		 * statements included, so fewer triggers are cheaper writes.
+		 */
+		*out = lappend(*out, psprintf("CREATE TRIGGER %s BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s "
 									  "FOR EACH STATEMENT EXECUTE FUNCTION %s",
 									  trigger_name(spec, "guard"), rel, guard));
-		*out = lappend(*out, psprintf("CREATE TRIGGER %s BEFORE TRUNCATE ON %s "
-									  "FOR EACH STATEMENT EXECUTE FUNCTION %s",
-									  trigger_name(spec, "guard_trunc"), rel, guard));
 		return;
 	}
 	/* A row trigger on a partitioned table is cloned to its partitions by PostgreSQL. */
