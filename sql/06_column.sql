@@ -145,6 +145,27 @@ SELECT id, total, items, biggest FROM invoice WHERE id = 8;
 SELECT count(*) AS drifted FROM drift;
 SELECT * FROM denorm.audit();
 
+-- A group key of two columns, one row at a time (the one-row delta) and
+-- a move between groups and into no group (the general delta).
+CREATE TABLE line (invoice_id int, line_no int,
+                   total numeric(12,2) NOT NULL DEFAULT 0, n int NOT NULL DEFAULT 0,
+                   PRIMARY KEY (invoice_id, line_no));
+CREATE TABLE entry (id int PRIMARY KEY, invoice_id int, line_no int, amount numeric(12,2));
+SELECT denorm.create_column_projection('col_lines', 'line', $$
+    SELECT invoice_id, line_no, sum(amount) AS total, count(*)::int AS n
+      FROM entry GROUP BY invoice_id, line_no
+$$);
+INSERT INTO line (invoice_id, line_no) VALUES (1, 1), (1, 2), (2, 1);
+INSERT INTO entry VALUES (1, 1, 1, 10.00);
+INSERT INTO entry VALUES (2, 1, 2, 5.00), (3, 2, 1, 7.00);
+UPDATE entry SET amount = 11.00 WHERE id = 1;
+UPDATE entry SET line_no = 2 WHERE id = 1;
+UPDATE entry SET invoice_id = NULL WHERE id = 3;
+DELETE FROM entry WHERE id = 2;
+SELECT * FROM line ORDER BY invoice_id, line_no;
+SELECT * FROM denorm.audit('col_lines');
+SELECT denorm.drop_projection('col_lines');
+
 -- Drift planted and repaired, on a column projection.
 SET denorm.allow_direct_writes = on;
 UPDATE invoice SET total = 1, biggest = 1 WHERE id = 8;
