@@ -804,6 +804,35 @@ delta_apply_parts(DenormSpec *spec, StringInfo set, StringInfo nonzero)
 	}
 }
 
+/*
+ * One side's contributions: "SELECT s.g1 AS k1, ..., contribution AS c_x, ...
+ * FROM denorm_new s" (old rows negated). The definition's WHERE filters the
+ * rows, or, with where_in_case, makes a failing row contribute NULL (0
+ * after COALESCE) so that the side always has its one row.
+ */
+static char *
+delta_side(DenormSpec *spec, ColParts *p, bool is_new, bool where_in_case)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "SELECT %s", p->groups);
+	for (i = 0; i < spec->naggs; i++)
+	{
+		const char *contrib = psprintf("%s%s", is_new ? "" : "OPERATOR(pg_catalog.-) ",
+									   spec->aggs[i].contribution_sql);
+
+		if (where_in_case)
+			contrib = psprintf("CASE WHEN (%s) THEN %s END", p->where, contrib);
+		appendStringInfo(&buf, ", %s AS %s", contrib, agg_alias(&spec->aggs[i]));
+	}
+	appendStringInfo(&buf, " FROM %s s", is_new ? ENR_NEW : ENR_OLD);
+	if (!where_in_case)
+		appendStringInfo(&buf, " WHERE (%s)", p->where);
+	return buf.data;
+}
+
 /* Delta update from the transition rows: sign +1 for new, -1 for old. */
 static char *
 delta_sql(DenormSpec *spec, ColParts *p, bool with_new, bool with_old)
@@ -813,24 +842,13 @@ delta_sql(DenormSpec *spec, ColParts *p, bool with_new, bool with_old)
 	StringInfoData nonzero;
 	StringInfoData sums;
 	StringInfoData keys;
-	int			side;
 	int			i;
 
 	initStringInfo(&rows);
-	for (side = 0; side < 2; side++)
-	{
-		bool		is_new = (side == 0);
-
-		if ((is_new && !with_new) || (!is_new && !with_old))
-			continue;
-		if (rows.len > 0)
-			appendStringInfoString(&rows, " UNION ALL ");
-		appendStringInfo(&rows, "SELECT %s", p->groups);
-		for (i = 0; i < spec->naggs; i++)
-			appendStringInfo(&rows, ", %s%s AS %s", is_new ? "" : "OPERATOR(pg_catalog.-) ",
-							 spec->aggs[i].contribution_sql, agg_alias(&spec->aggs[i]));
-		appendStringInfo(&rows, " FROM %s s WHERE (%s)", is_new ? ENR_NEW : ENR_OLD, p->where);
-	}
+	if (with_new)
+		appendStringInfoString(&rows, delta_side(spec, p, true, false));
+	if (with_old)
+		appendStringInfo(&rows, "%s%s", with_new ? " UNION ALL " : "", delta_side(spec, p, false, false));
 	initStringInfo(&set);
 	initStringInfo(&nonzero);
 	initStringInfo(&sums);
@@ -863,23 +881,13 @@ delta_single_sql(DenormSpec *spec, ColParts *p, bool with_new, bool with_old)
 	StringInfoData set;
 	StringInfoData nonzero;
 	StringInfoData keys;
-	int			side;
 	int			i;
 
 	initStringInfo(&from);
-	for (side = 0; side < 2; side++)
-	{
-		bool		is_new = (side == 0);
-
-		if ((is_new && !with_new) || (!is_new && !with_old))
-			continue;
-		appendStringInfo(&from, "%s(SELECT %s", from.len > 0 ? " CROSS JOIN " : "", p->groups);
-		for (i = 0; i < spec->naggs; i++)
-			appendStringInfo(&from, ", CASE WHEN (%s) THEN %s%s END AS %s", p->where,
-							 is_new ? "" : "OPERATOR(pg_catalog.-) ",
-							 spec->aggs[i].contribution_sql, agg_alias(&spec->aggs[i]));
-		appendStringInfo(&from, " FROM %s s) %s", is_new ? ENR_NEW : ENR_OLD, is_new ? "n" : "o");
-	}
+	if (with_new)
+		appendStringInfo(&from, "(%s) n", delta_side(spec, p, true, true));
+	if (with_old)
+		appendStringInfo(&from, "%s(%s) o", with_new ? " CROSS JOIN " : "", delta_side(spec, p, false, true));
 	initStringInfo(&sums);
 	for (i = 0; i < spec->naggs; i++)
 	{
