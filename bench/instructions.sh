@@ -13,8 +13,13 @@
 # transactions. One client, so no lock waits: contended here means the
 # same 10 hot invoices (and their row versions) as in bench/run.sh.
 #
+# --script NAME runs bench/pgbench/NAME.sql instead (NAME_limit.sql for the
+# limit), e.g. step_item_update, step_payment, step_invoice: one statement
+# of the W3 transaction alone, each in its own transaction.
+#
 # Usage: bench/instructions.sh [--scale S] [--transactions N] [--no-build]
-#                              [--variants "limit denorm ..."] [--out DIR]
+#                              [--variants "limit denorm ..."] [--script NAME]
+#                              [--out DIR]
 BENCH=$(cd "$(dirname "$0")" && pwd)
 source "$BENCH/../scripts/lib.sh"
 
@@ -22,14 +27,16 @@ SCALE=0.1
 NTX=1000
 BUILD=1
 VARIANTS="none limit plrow plstmt denorm"
+SCRIPT=oltp
 OUT=""
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --scale) SCALE=$2; shift 2 ;;
         --transactions) NTX=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
         --variants) VARIANTS=$2; shift 2 ;;
+        --script) SCRIPT=$2; shift 2 ;;
         --out) OUT=$2; shift 2 ;;
         -h|--help) usage 0 ;;
         *) echo "unknown argument: $1" >&2; usage 1 >&2 ;;
@@ -119,8 +126,8 @@ instructions() {
 CSV=$OUT/instructions.csv
 echo "variant,mode,instructions_per_tx" >"$CSV"
 for v in $VARIANTS; do
-    script=$BENCH/pgbench/oltp.sql
-    [ "$v" = limit ] && script=$BENCH/pgbench/oltp_limit.sql
+    script=$BENCH/pgbench/$SCRIPT.sql
+    [ "$v" = limit ] && script=$BENCH/pgbench/${SCRIPT}_limit.sql
     for mode in uncontended contended; do
         c=0; [ "$mode" = contended ] && c=1
         log "$v, $mode"
@@ -135,7 +142,7 @@ as_pg "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -m fast -w stop >/dev/null 2>&1 || 
 {
     echo "# W3 instructions per transaction (callgrind)"
     echo
-    echo "Scale $SCALE ($NINV invoices), $NTX transactions after 100, one client;"
+    echo "bench/pgbench/$SCRIPT.sql; scale $SCALE ($NINV invoices), $NTX transactions after 100, one client;"
     echo "commit $(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown), $(date '+%Y-%m-%d %H:%M %Z')."
     echo
     echo "| variant | uncontended | ratio to limit | contended | ratio to limit |"
