@@ -9,17 +9,21 @@
  */
 #include "postgres.h"
 
+#include "access/table.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
 
 #include "denorm.h"
 
 PG_FUNCTION_INFO_V1(denorm_rebuild);
 PG_FUNCTION_INFO_V1(denorm_rebuild_key);
+PG_FUNCTION_INFO_V1(denorm_rebuild_target);
 PG_FUNCTION_INFO_V1(denorm_audit);
 PG_FUNCTION_INFO_V1(denorm_repair);
 PG_FUNCTION_INFO_V1(denorm_lock_key);
@@ -71,23 +75,39 @@ key_argument(DenormSpec *spec, FunctionCallInfo fcinfo, int argno)
 	return ks;
 }
 
-/* The locks of a whole-projection rebuild: everything it reads and writes. */
+/*
+ * Append to *reqs (nreqs long) the locks of a whole-projection rebuild:
+ * everything it reads and writes. Returns the new length.
+ */
+static int
+whole_lock_requests(DenormSpec *spec, LockRequest **reqs, int nreqs)
+{
+	LockRequest *r;
+	int			i;
+
+	*reqs = *reqs ? repalloc(*reqs, sizeof(LockRequest) * (nreqs + spec->nlookups + 1))
+		: palloc(sizeof(LockRequest) * (spec->nlookups + 1));
+	r = *reqs + nreqs;
+	memset(r, 0, sizeof(LockRequest) * (spec->nlookups + 1));
+	for (i = 0; i < spec->nlookups; i++)
+	{
+		r[i].relid = spec->lookups[i].relid;
+		r[i].mode = KEYLOCK_SHARE;
+		r[i].phase = 0;
+	}
+	r[spec->nlookups].relid = spec->kind == DENORM_ROW ? spec->source : spec->target;
+	r[spec->nlookups].mode = KEYLOCK_EXCLUSIVE;
+	r[spec->nlookups].phase = 1;
+	return nreqs + spec->nlookups + 1;
+}
+
 static void
 lock_whole(DenormSpec *spec)
 {
-	LockRequest *reqs = palloc0(sizeof(LockRequest) * (spec->nlookups + 1));
-	int			i;
+	LockRequest *reqs = NULL;
+	int			nreqs = whole_lock_requests(spec, &reqs, 0);
 
-	for (i = 0; i < spec->nlookups; i++)
-	{
-		reqs[i].relid = spec->lookups[i].relid;
-		reqs[i].mode = KEYLOCK_SHARE;
-		reqs[i].phase = 0;
-	}
-	reqs[spec->nlookups].relid = spec->kind == DENORM_ROW ? spec->source : spec->target;
-	reqs[spec->nlookups].mode = KEYLOCK_EXCLUSIVE;
-	reqs[spec->nlookups].phase = 1;
-	lock_acquire_all(spec, reqs, spec->nlookups + 1);
+	lock_acquire_all(spec, reqs, nreqs);
 }
 
 /* Row projection: the locks for recomputing keys whose lookup rows we do not know. */
@@ -110,37 +130,127 @@ lock_row_keys(DenormSpec *spec, KeySet *keys)
 	lock_acquire_all(spec, reqs, spec->nlookups + 1);
 }
 
+/* Rebuild a whole projection in place: its rows that differ, in the live target. */
+static uint64
+rebuild_in_place(DenormSpec *spec)
+{
+	EngineState es;
+	uint64		n;
+
+	lock_whole(spec);
+	engine_begin(&es, spec, true);
+	PG_TRY();
+	{
+		if (spec->kind == DENORM_ROW)
+			n = engine_exec(spec, NULL, spec->sql[RP_REBUILD], 0, false, SPI_OK_SELECT);
+		else
+			n = engine_exec(spec, NULL, spec->sql[CP_REBUILD], 0, false, SPI_OK_UPDATE);
+		stats_count(spec->name, COUNT_REBUILD, 0);
+	}
+	PG_CATCH();
+	{
+		engine_abort_cleanup(&es);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	engine_end(&es);
+	return n;
+}
+
 Datum
 denorm_rebuild(PG_FUNCTION_ARGS)
 {
 	DenormSpec *spec = spec_lookup(text_to_cstring(PG_GETARG_TEXT_PP(0)), false);
-	EngineState es;
 	uint64		n = 0;
 
 	PG_TRY();
 	{
 		check_owner(spec, "rebuild");
-		lock_whole(spec);
-		engine_begin(&es, spec, true);
-		PG_TRY();
-		{
-			if (spec->kind == DENORM_ROW)
-				n = engine_exec(spec, NULL, spec->sql[RP_REBUILD], 0, false, SPI_OK_SELECT);
-			else
-				n = engine_exec(spec, NULL, spec->sql[CP_REBUILD], 0, false, SPI_OK_UPDATE);
-			stats_count(spec->name, COUNT_REBUILD, 0);
-		}
-		PG_CATCH();
-		{
-			engine_abort_cleanup(&es);
-			PG_RE_THROW();
-		}
-		PG_END_TRY();
-		engine_end(&es);
+		n = rebuild_in_place(spec);
 	}
 	PG_FINALLY();
 	{
 		spec_release(spec);
+	}
+	PG_END_TRY();
+	PG_RETURN_INT64((int64) n);
+}
+
+/*
+ * Why target cannot be swapped, checked under a lock taken only for the
+ * check: the swap's own AccessExclusiveLock comes after the projections'
+ * locks, in the order every maintainer takes them.
+ */
+static const char *
+swap_precheck(Oid target, List *specs)
+{
+	Relation	rel = table_open(target, AccessShareLock);
+	const char *why = swap_blocker(rel, specs);
+
+	table_close(rel, AccessShareLock);
+	return why;
+}
+
+/*
+ * denorm.rebuild_target(target): rebuild every projection writing target.
+ * By a swap when swap_blocker allows it (readers of the target wait, as for
+ * REFRESH MATERIALIZED VIEW); otherwise in place, one projection after the
+ * other, with a NOTICE saying why.
+ */
+Datum
+denorm_rebuild_target(PG_FUNCTION_ARGS)
+{
+	Oid			target = PG_GETARG_OID(0);
+	bool		in_place = PG_GETARG_BOOL(1);
+	List	   *names = spec_names_writing(target);
+	List	   *specs = NIL;
+	uint64		n = 0;
+	ListCell   *lc;
+
+	if (names == NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("no projection writes into table \"%s\"", get_rel_name(target)),
+				 errhint("denorm.projections lists each projection's target.")));
+	PG_TRY();
+	{
+		const char *why = NULL;
+
+		foreach(lc, names)
+		{
+			DenormSpec *spec = spec_lookup(lfirst(lc), false);
+
+			specs = lappend(specs, spec);
+			check_owner(spec, "rebuild");
+		}
+		if (!in_place)
+		{
+			why = swap_precheck(target, specs);
+			if (why == NULL)
+			{
+				LockRequest *reqs = NULL;
+				int			nreqs = 0;
+
+				foreach(lc, specs)
+					nreqs = whole_lock_requests(lfirst(lc), &reqs, nreqs);
+				lock_acquire_all(linitial(specs), reqs, nreqs);
+				LockRelationOid(target, AccessExclusiveLock);
+				why = swap_precheck(target, specs);		/* it may have changed meanwhile */
+			}
+			if (why)
+				ereport(NOTICE,
+						(errmsg("rebuilding table \"%s\" in place: %s", get_rel_name(target), why)));
+		}
+		if (in_place || why)
+			foreach(lc, specs)
+				n += rebuild_in_place(lfirst(lc));
+		else
+			n = swap_rebuild(target, specs);
+	}
+	PG_FINALLY();
+	{
+		foreach(lc, specs)
+			spec_release(lfirst(lc));
 	}
 	PG_END_TRY();
 	PG_RETURN_INT64((int64) n);

@@ -11,6 +11,7 @@
 #include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_extension.h"
+#include "catalog/pg_type.h"
 #include "commands/extension.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
@@ -228,18 +229,25 @@ spec_invalidate_all(void)
 	catalog_relid = InvalidOid;
 }
 
-/* Names of all registered projections, in name order. */
-List *
-spec_all_names(void)
+/* Names of the registered projections (or those writing target), in name order. */
+static List *
+spec_names(Oid target)
 {
 	List	   *names = NIL;
 	MemoryContext caller = CurrentMemoryContext;
+	Datum		arg = ObjectIdGetDatum(target);
+	Oid			argtype = REGCLASSOID;
 	uint64		i;
 	int			ret;
 
 	require_extension();
 	SPI_connect();
-	ret = SPI_execute("SELECT name FROM denorm.projection ORDER BY name", false, 0);
+	if (OidIsValid(target))
+		ret = SPI_execute_with_args("SELECT name FROM denorm.projection "
+									"WHERE target OPERATOR(pg_catalog.=) $1 ORDER BY name",
+									1, &argtype, &arg, NULL, false, 0);
+	else
+		ret = SPI_execute("SELECT name FROM denorm.projection ORDER BY name", false, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute failed: %s", SPI_result_code_string(ret));
 	for (i = 0; i < SPI_processed; i++)
@@ -252,6 +260,18 @@ spec_all_names(void)
 	}
 	SPI_finish();
 	return names;
+}
+
+List *
+spec_all_names(void)
+{
+	return spec_names(InvalidOid);
+}
+
+List *
+spec_names_writing(Oid target)
+{
+	return spec_names(target);
 }
 
 /* Copy a text value of the catalog row into the spec's context. */

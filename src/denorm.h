@@ -62,6 +62,7 @@ typedef enum RowPlan
 	RP_REBUILD,					/* 3-CTE apply over Def(source), all keys */
 	RP_AUDIT,					/* drift report */
 	RP_AUDIT_KEYS,				/* drifted keys only, for repair */
+	RP_FILL,					/* every row Def(source) yields: rebuild by swap */
 	RP_NPLANS
 } RowPlan;
 
@@ -257,6 +258,7 @@ extern void spec_release(DenormSpec *spec);
 extern void spec_invalidate_relation(Oid relid);
 extern void spec_invalidate_all(void);
 extern List *spec_all_names(void);
+extern List *spec_names_writing(Oid target);
 extern Oid	denorm_catalog_relid(void);
 extern Oid	denorm_extension_owner(void);
 
@@ -390,6 +392,10 @@ extern uint64 row_apply_keys(DenormSpec *spec, KeySet *keys);
 extern uint64 column_recompute_keys(DenormSpec *spec, KeySet *groups);
 
 /* admin.c (SQL-callable functions are declared with PG_FUNCTION_INFO_V1) */
+
+/* swap.c */
+extern const char *swap_blocker(Relation target, List *specs);
+extern uint64 swap_rebuild(Oid targetid, List *specs);
 
 /* deferred.c */
 extern void deferred_reset_xact(void);

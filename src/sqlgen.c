@@ -540,6 +540,7 @@ sqlgen_row(DenormSpec *spec, Query *q)
 	spec->sql[RP_REBUILD] = apply_sql(spec, cols, desired_rows(cols, def_src), NULL);
 	spec->sql[RP_AUDIT] = row_audit_sql(spec, cols, def_src, false);
 	spec->sql[RP_AUDIT_KEYS] = row_audit_sql(spec, cols, def_src, true);
+	spec->sql[RP_FILL] = desired_rows(cols, def_src);
 
 	/* Lookups: map changed lookup keys to source keys; read sets for RR. */
 	for (i = 0; i < spec->nlookups; i++)

@@ -23,8 +23,8 @@ $node->safe_psql('books', q{
 is(audit_count($node, 'books'), '0', 'in step on 0.1');
 
 $node->safe_psql('books', 'ALTER EXTENSION denorm UPDATE');
-is($node->safe_psql('books', q{SELECT extversion FROM pg_extension WHERE extname = 'denorm'}), '0.2',
-	'updated to 0.2');
+is($node->safe_psql('books', q{SELECT extversion FROM pg_extension WHERE extname = 'denorm'}), '0.3',
+	'updated to 0.3, through 0.2');
 is($node->safe_psql('books', q{SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'denorm_%'}), '3',
 	'the 0.2 event triggers exist');
 is(audit_count($node, 'books'), '0', 'still in step after the update');
@@ -38,6 +38,8 @@ $node->safe_psql('books', q{
 is(audit_count($node, 'books'), '0', 'writes and a followed rename after the update keep it in step');
 my ($ret, $out, $err) = $node->psql('books', 'DROP TABLE journal_entry');
 like($err, qr/because projection "je_\w+" writes it/, 'a 0.2 feature works: dropping a target is refused');
+$node->safe_psql('books', q{SELECT denorm.rebuild_target('journal_entry')});
+is(audit_count($node, 'books'), '0', 'a 0.3 feature works: rebuild_target of a target made on 0.1');
 
 # A fresh install gets the same objects as an updated one.
 $node->safe_psql('postgres', 'CREATE DATABASE fresh');

@@ -1,8 +1,8 @@
--- 01_api: the SQL-visible contract of denorm 0.2 — functions and their
+-- 01_api: the SQL-visible contract of denorm 0.3 — functions and their
 -- signatures, catalog tables and views, who may execute and write what, and
 -- the settings with their defaults and who may change them.
 BEGIN;
-SELECT plan(143);
+SELECT plan(148);
 
 CREATE ROLE denorm_tap_api_app;     -- an ordinary role: no grants beyond PUBLIC's
 
@@ -102,6 +102,8 @@ SELECT has_function('denorm', 'rebuild', ARRAY['text']);
 SELECT function_returns('denorm', 'rebuild', ARRAY['text'], 'bigint');
 SELECT has_function('denorm', 'rebuild', ARRAY['text', 'anyelement']);
 SELECT function_returns('denorm', 'rebuild', ARRAY['text', 'anyelement'], 'bigint');
+SELECT has_function('denorm', 'rebuild_target', ARRAY['regclass', 'boolean']);
+SELECT function_returns('denorm', 'rebuild_target', ARRAY['regclass', 'boolean'], 'bigint');
 SELECT has_function('denorm', 'audit', ARRAY['text']);
 SELECT function_returns('denorm', 'audit', ARRAY['text'], 'setof record');
 SELECT has_function('denorm', 'repair', ARRAY['text']);
@@ -159,6 +161,7 @@ SELECT results_eq(
       ('denorm.rebuild_step(text,integer,boolean)',
        'name text, batch_size integer DEFAULT 1000, restart boolean DEFAULT false, OUT phase text, OUT done bigint, OUT total bigint, OUT rows_written bigint, OUT finished boolean',
        'record'),
+      ('denorm.rebuild_target(regclass,boolean)', 'target regclass, in_place boolean DEFAULT false', 'bigint'),
       ('denorm.repair(text)', 'name text DEFAULT NULL::text', 'bigint'),
       ('denorm.set_deferred(text,boolean)', 'name text, deferred boolean', 'void'),
       ('denorm.set_replica_maintenance(text,boolean)', 'name text, enabled boolean DEFAULT true', 'integer'),
@@ -180,6 +183,7 @@ SELECT results_eq(
          AND 'search_path=pg_catalog, pg_temp' = ANY (p.proconfig) ORDER BY 1$$,
     $$VALUES ('denorm.audit(text)'), ('denorm.on_sql_drop()'), ('denorm.rebuild(text)'),
              ('denorm.rebuild(text,anyelement)'), ('denorm.rebuild_step(text,integer,boolean)'),
+             ('denorm.rebuild_target(regclass,boolean)'),
              ('denorm.repair(text)'), ('denorm.set_replica_maintenance(text,boolean)')$$,
     'audit, rebuild, repair, set_replica_maintenance and on_sql_drop run with search_path = pg_catalog, pg_temp');
 SELECT is_definer('denorm', 'on_sql_drop', ARRAY[]::text[], 'on_sql_drop is SECURITY DEFINER');
@@ -201,6 +205,7 @@ SELECT function_privs_are('denorm', 'create_invariant', ARRAY['text', 'text'], '
 SELECT function_privs_are('denorm', 'drop_invariant', ARRAY['text', 'boolean'], 'public', ARRAY[]::text[]);
 SELECT function_privs_are('denorm', 'rebuild', ARRAY['text'], 'public', ARRAY[]::text[]);
 SELECT function_privs_are('denorm', 'rebuild', ARRAY['text', 'anyelement'], 'public', ARRAY[]::text[]);
+SELECT function_privs_are('denorm', 'rebuild_target', ARRAY['regclass', 'boolean'], 'public', ARRAY[]::text[]);
 SELECT function_privs_are('denorm', 'repair', ARRAY['text'], 'public', ARRAY[]::text[]);
 SELECT function_privs_are('denorm', 'lock_key', ARRAY['text', 'anyelement'], 'public', ARRAY[]::text[]);
 SELECT function_privs_are('denorm', 'on_sql_drop', ARRAY[]::text[], 'public', ARRAY[]::text[]);
@@ -241,6 +246,9 @@ SELECT throws_ok($$SELECT denorm.rebuild('x')$$,
 SELECT throws_ok($$SELECT denorm.rebuild('x', 1)$$,
                  '42501', 'permission denied for function rebuild',
                  'an ordinary role cannot execute rebuild(text, anyelement)');
+SELECT throws_ok($$SELECT denorm.rebuild_target('pg_class')$$,
+                 '42501', 'permission denied for function rebuild_target',
+                 'an ordinary role cannot execute rebuild_target');
 SELECT throws_ok($$SELECT denorm.repair('x')$$,
                  '42501', 'permission denied for function repair',
                  'an ordinary role cannot execute repair');
@@ -266,6 +274,8 @@ SELECT ok(NOT has_function_privilege('denorm_tap_api_app',
           'has_function_privilege: an ordinary role may not execute create_row_projection');
 SELECT ok(NOT has_function_privilege('denorm_tap_api_app', 'denorm.rebuild(text,anyelement)', 'EXECUTE'),
           'has_function_privilege: an ordinary role may not execute rebuild(text, anyelement)');
+SELECT ok(NOT has_function_privilege('denorm_tap_api_app', 'denorm.rebuild_target(regclass,boolean)', 'EXECUTE'),
+          'has_function_privilege: an ordinary role may not execute rebuild_target');
 SELECT ok(has_function_privilege('denorm_tap_api_app', 'denorm.audit(text)', 'EXECUTE'),
           'has_function_privilege: an ordinary role may execute audit');
 

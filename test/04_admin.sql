@@ -1,7 +1,7 @@
--- 04_admin: rebuild, repair, audit, lock_key and key_lock_tag with unknown
--- names, keys of the wrong type, and callers who may not use them.
+-- 04_admin: rebuild, rebuild_target, repair, audit, lock_key and key_lock_tag
+-- with unknown names, keys of the wrong type, and callers who may not use them.
 BEGIN;
-SELECT plan(69);
+SELECT plan(83);
 SET LOCAL client_min_messages = warning;
 
 CREATE SCHEMA tap_adm;
@@ -246,6 +246,93 @@ SET LOCAL ROLE denorm_tap_adm_owner;
 SELECT lives_ok($$SELECT denorm.drop_projection('adm_own')$$, 'the owner drops its projection');
 RESET ROLE;
 SELECT is((SELECT count(*)::int FROM denorm.projection WHERE name = 'adm_own'), 0, 'and it is gone');
+
+-- ---------------------------------------------------------------------------
+-- rebuild_target: unknown targets, callers, and what the new table must obey.
+-- ---------------------------------------------------------------------------
+SELECT throws_ok($$SELECT denorm.rebuild_target('src')$$, '42704',
+                 'no projection writes into table "src"', 'rebuild_target of a table no projection writes');
+SELECT throws_ok($$SELECT denorm.rebuild_target('tap_adm.no_such')$$, '42P01',
+                 'relation "tap_adm.no_such" does not exist', 'rebuild_target of a table that does not exist');
+SELECT is(denorm.rebuild_target(NULL), NULL, 'rebuild_target(NULL) is NULL (STRICT)');
+GRANT EXECUTE ON FUNCTION denorm.rebuild_target(regclass, boolean)
+  TO denorm_tap_adm_other, denorm_tap_adm_owner;
+SET LOCAL ROLE denorm_tap_adm_other;
+SELECT throws_ok($$SELECT denorm.rebuild_target('tgt')$$, '42501',
+                 'must be owner of projection "adm_p" to rebuild it', 'rebuild_target by a role that does not own the projection');
+RESET ROLE;
+
+CREATE TABLE kind (name text PRIMARY KEY);
+INSERT INTO kind VALUES ('r');
+CREATE TABLE r_src (id int PRIMARY KEY, amount numeric(12,2), note text);
+CREATE TABLE r_tgt (canonical_type text REFERENCES kind, canonical_pk int, amount numeric(12,2), note text,
+                    PRIMARY KEY (canonical_type, canonical_pk));
+SELECT denorm.create_row_projection('adm_r', 'r_tgt',
+    $$SELECT 'r'::text AS canonical_type, s.id AS canonical_pk, s.amount, s.note FROM r_src s$$);
+INSERT INTO r_src VALUES (1, 1, 'a'), (2, 2, 'b');
+CREATE TEMP TABLE r_file AS SELECT pg_relation_filenode('r_tgt') AS before;
+SELECT is(denorm.rebuild_target('r_tgt'), 2::bigint, 'the superuser rebuilds a target by a swap');
+SELECT isnt((SELECT pg_relation_filenode('r_tgt')), (SELECT before FROM r_file), 'into a new file');
+UPDATE r_file SET before = pg_relation_filenode('r_tgt');
+-- An open cursor on the table: PostgreSQL's own check (55006).
+DECLARE r_cur CURSOR FOR SELECT * FROM r_tgt;
+FETCH 1 FROM r_cur;
+SELECT throws_ok($$SELECT denorm.rebuild_target('r_tgt')$$, '55006',
+                 'cannot denorm.rebuild_target "r_tgt" because it is being used by active queries in this session',
+                 'rebuild_target of a table an open cursor reads');
+CLOSE r_cur;
+-- What the new table must obey, each with its SQLSTATE; drift is planted
+-- with session_replication_role = replica (no trigger fires).
+ALTER TABLE r_tgt ADD CONSTRAINT r_small CHECK (amount < 100) NOT VALID;
+SET LOCAL session_replication_role = replica;
+UPDATE r_src SET amount = 500 WHERE id = 1;
+SET LOCAL session_replication_role = origin;
+SELECT throws_ok($$SELECT denorm.rebuild_target('r_tgt')$$, '23514',
+                 'new row for relation "r_tgt" violates check constraint "r_small"', 'a CHECK constraint the rebuilt rows break');
+ALTER TABLE r_tgt DROP CONSTRAINT r_small;
+ALTER TABLE r_tgt ALTER COLUMN note SET NOT NULL;
+SET LOCAL session_replication_role = replica;
+UPDATE r_src SET note = NULL WHERE id = 1;
+SET LOCAL session_replication_role = origin;
+SELECT throws_ok($$SELECT denorm.rebuild_target('r_tgt')$$, '23502',
+                 'null value in column "note" of relation "r_tgt" violates not-null constraint', 'a NOT NULL the rebuilt rows break');
+ALTER TABLE r_tgt ALTER COLUMN note DROP NOT NULL;
+CREATE UNIQUE INDEX r_note ON r_tgt (note);
+SET LOCAL session_replication_role = replica;
+UPDATE r_src SET note = 'b' WHERE id = 1;
+SET LOCAL session_replication_role = origin;
+SELECT throws_ok($$SELECT denorm.rebuild_target('r_tgt')$$, '23505',
+                 'could not create unique index "r_note"', 'a unique index the rebuilt rows break');
+DROP INDEX r_note;
+SET LOCAL session_replication_role = replica;
+DELETE FROM kind;
+SET LOCAL session_replication_role = origin;
+SELECT throws_ok($$SELECT denorm.rebuild_target('r_tgt')$$, '23503',
+                 'rebuilt table "r_tgt" violates foreign key constraint "r_tgt_canonical_type_fkey"',
+                 'a foreign key the rebuilt rows break');
+INSERT INTO kind VALUES ('r');
+SELECT is((SELECT pg_relation_filenode('r_tgt')), (SELECT before FROM r_file),
+          'each failure left the table in its file');
+-- The projection's owner who no longer owns the table: rebuilt in place.
+SET LOCAL ROLE denorm_tap_adm_owner;
+CREATE TABLE o_src (id int PRIMARY KEY, amount numeric(12,2));
+CREATE TABLE o_tgt (canonical_type text, canonical_pk int, amount numeric(12,2),
+                    PRIMARY KEY (canonical_type, canonical_pk));
+SELECT denorm.create_row_projection('adm_o', 'o_tgt',
+    $$SELECT 'o'::text AS canonical_type, s.id AS canonical_pk, s.amount FROM o_src s$$);
+INSERT INTO o_src VALUES (1, 1);
+RESET ROLE;
+ALTER TABLE o_tgt OWNER TO denorm_tap_adm_other;
+GRANT ALL ON o_tgt TO denorm_tap_adm_owner;
+SET LOCAL session_replication_role = replica;
+UPDATE o_tgt SET amount = 0;
+SET LOCAL session_replication_role = origin;
+UPDATE r_file SET before = pg_relation_filenode('o_tgt');
+SET LOCAL ROLE denorm_tap_adm_owner;
+SELECT is(denorm.rebuild_target('o_tgt'), 1::bigint, 'the projection''s owner rebuilds a table it does not own');
+RESET ROLE;
+SELECT is((SELECT pg_relation_filenode('o_tgt')), (SELECT before FROM r_file),
+          'in place: only the table''s owner may replace its file');
 
 SELECT * FROM finish();
 ROLLBACK;
