@@ -16,7 +16,7 @@
 
 CREATE TEMP TABLE variant (name text PRIMARY KEY, ord int);
 INSERT INTO variant VALUES ('none', 1), ('limit', 2), ('plrow', 3), ('plstmt', 4), ('denorm', 5),
-                           ('hand', 6), ('matview', 7);
+                           ('hand', 6), ('matview', 7), ('in_place', 8);
 -- Wall-clock time (psql \timing) and the backend's CPU time.
 CREATE TEMP TABLE timing (metric text, suffix text, what text);
 INSERT INTO timing VALUES ('ms', '', 'wall'), ('cpu_ms', '_cpu', 'cpu');
@@ -230,13 +230,27 @@ SELECT '| ' || t.c || ' | ' ||
 \echo
 \echo 'limit = one UPDATE (invoice totals and their journal lines) or INSERT ... SELECT'
 \echo 'of the definitions into the emptied target; matview = REFRESH MATERIALIZED VIEW'
-\echo 'of the same definitions (same indexes); denorm = denorm.rebuild of every'
-\echo 'projection writing the target (invoice_totals includes the cascade to the'
-\echo 'invoice journal lines; journal = journal_entry + account_transaction).'
+\echo 'of the same definitions (same indexes); denorm = denorm.rebuild_target of'
+\echo 'the target (a new table swapped in, for row targets); in_place = denorm.rebuild'
+\echo 'of every projection writing the target (invoice_totals includes the cascade to'
+\echo 'the invoice journal lines, and is in place either way; journal = journal_entry'
+\echo '+ account_transaction).'
 \echo
-SELECT pg_temp.md('rebuild', ARRAY['limit', 'matview', 'denorm'], 'target', false);
+SELECT pg_temp.md('rebuild', ARRAY['limit', 'matview', 'denorm', 'in_place'], 'target', false);
 \echo
-SELECT pg_temp.md('rebuild_cpu', ARRAY['limit', 'matview', 'denorm'], 'target (CPU)', false);
+SELECT pg_temp.md('rebuild_cpu', ARRAY['limit', 'matview', 'denorm', 'in_place'], 'target (CPU)', false);
+\echo
+\echo 'Relative to REFRESH MATERIALIZED VIEW (wall, medians):'
+\echo
+SELECT '| target | denorm | in_place |';
+SELECT '|---|---:|---:|';
+SELECT '| ' || m.label || ' | ' || coalesce(to_char(d.median / nullif(m.median, 0), 'FM99990.00') || '×', '–')
+       || ' | ' || coalesce(to_char(i.median / nullif(m.median, 0), 'FM99990.00') || '×', '–') || ' |'
+  FROM summary m
+  LEFT JOIN summary d ON d.section = m.section AND d.label = m.label AND d.variant = 'denorm'
+  LEFT JOIN summary i ON i.section = m.section AND i.label = m.label AND i.variant = 'in_place'
+ WHERE m.section = 'rebuild' AND m.variant = 'matview'
+ ORDER BY m.ord;
 \echo
 \echo '### Audit, per target (ms, wall | backend CPU; in parentheses: relative to the hand-written FULL JOIN)'
 \echo

@@ -7,8 +7,8 @@
 #   plstmt  hand-written PL/pgSQL statement-level triggers (transition tables)
 #   denorm  the extension with examples/bookkeeping.sql as shipped
 # Workloads: W1 bulk load, W2 bulk change, W4 lookup change, W3 OLTP
-# (pgbench), rebuild (denorm.rebuild vs INSERT ... SELECT vs REFRESH
-# MATERIALIZED VIEW) and audit (denorm.audit vs a hand-written FULL JOIN).
+# (pgbench), rebuild (denorm.rebuild_target and denorm.rebuild vs INSERT ...
+# SELECT vs REFRESH MATERIALIZED VIEW) and audit (denorm.audit vs a hand-written FULL JOIN).
 # After every workload, an independent drift check of every maintaining
 # variant. Writes bench/results/<timestamp>/ (report.md, summary.csv,
 # raw.csv, drift.csv, ratios.png, log.txt) and prints the report.
@@ -239,6 +239,8 @@ for rep in $(seq 1 "$REPEAT"); do
     run_steps rebuild limit "$rep" bench_limit "$BENCH/workloads/rebuild_limit.sql"
     drift rebuild limit "$rep" bench_limit
     run_steps rebuild matview "$rep" bench_limit "$BENCH/workloads/rebuild_matview.sql"
+    run_steps rebuild in_place "$rep" bench_denorm "$BENCH/workloads/rebuild_denorm_in_place.sql"
+    drift rebuild denorm "$rep" bench_denorm
     run_steps rebuild denorm "$rep" bench_denorm "$BENCH/workloads/rebuild_denorm.sql"
     drift rebuild denorm "$rep" bench_denorm
     sql bench_denorm -c "VACUUM ANALYZE"

@@ -1,5 +1,7 @@
--- Rebuild of each projection from scratch with denorm.rebuild, in the
--- denorm variant's database. Each target is first emptied (untimed) with
+-- Rebuild of each projection from scratch with denorm.rebuild (in place:
+-- rows written into the live, indexed target), in the denorm variant's
+-- database; rebuild_denorm.sql does the same per target with
+-- denorm.rebuild_target. Each target is first emptied (untimed) with
 -- denorm.allow_direct_writes (superuser): invoice totals set to 0 (which
 -- also zeroes the invoice journal lines through denorm's cascade), the row
 -- targets truncated. Then every projection writing that target is rebuilt
