@@ -80,6 +80,15 @@ SELECT denorm.rebuild_target('feed', in_place => true) AS rows_written;
 SELECT pg_relation_filenode('feed') = before AS same_file FROM filenode;
 SELECT * FROM drift;
 
+-- In place into a target holding none of a projection's rows (a first
+-- fill): one INSERT ... SELECT, then nothing left to apply.
+SET session_replication_role = replica;
+DELETE FROM feed WHERE canonical_type = 'income';
+RESET session_replication_role;
+SELECT denorm.rebuild('rt_income') AS rows_written;
+SELECT denorm.rebuild('rt_income') AS rows_written_when_in_step;
+SELECT * FROM drift;
+
 -- A swap rolled back with its savepoint leaves the old file and rows.
 BEGIN;
 SAVEPOINT s;

@@ -142,7 +142,16 @@ rebuild_in_place(DenormSpec *spec)
 	PG_TRY();
 	{
 		if (spec->kind == DENORM_ROW)
-			n = engine_exec(spec, NULL, spec->sql[RP_REBUILD], 0, false, SPI_OK_SELECT);
+		{
+			/*
+			 * A target holding none of the projection's rows (a first fill,
+			 * a rebuild from scratch) takes a plain INSERT ... SELECT: the
+			 * three-CTE apply would compare every row against nothing.
+			 */
+			n = engine_exec(spec, NULL, spec->sql[RP_FILL_EMPTY], 0, false, SPI_OK_INSERT);
+			if (n == 0)
+				n = engine_exec(spec, NULL, spec->sql[RP_REBUILD], 0, false, SPI_OK_SELECT);
+		}
 		else
 			n = engine_exec(spec, NULL, spec->sql[CP_REBUILD], 0, false, SPI_OK_UPDATE);
 		stats_count(spec->name, COUNT_REBUILD, 0);

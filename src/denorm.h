@@ -63,6 +63,7 @@ typedef enum RowPlan
 	RP_AUDIT,					/* drift report */
 	RP_AUDIT_KEYS,				/* drifted keys only, for repair */
 	RP_FILL,					/* every row Def(source) yields: rebuild by swap */
+	RP_FILL_EMPTY,				/* INSERT them all when the target has none of its type */
 	RP_NPLANS
 } RowPlan;
 

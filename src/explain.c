@@ -15,7 +15,8 @@ PG_FUNCTION_INFO_V1(denorm_statements);
 /* What each statement is for, by plan index (row, column projections). */
 static const char *const row_purpose[] = {
 	"insert", "delete", "update in place", "update (apply)", "apply keys", "update keys in place",
-	"truncate", "rebuild", "audit", "audit keys", "rebuild by swap: every row"
+	"truncate", "rebuild", "audit", "audit keys", "rebuild by swap: every row",
+	"rebuild into a target holding none of its rows"
 };
 static const char *const column_purpose[] = {
 	"delta insert", "delta delete", "delta update",

@@ -541,6 +541,10 @@ sqlgen_row(DenormSpec *spec, Query *q)
 	spec->sql[RP_AUDIT] = row_audit_sql(spec, cols, def_src, false);
 	spec->sql[RP_AUDIT_KEYS] = row_audit_sql(spec, cols, def_src, true);
 	spec->sql[RP_FILL] = desired_rows(cols, def_src);
+	/* One statement, one snapshot: the check cannot miss rows the insert would duplicate. */
+	spec->sql[RP_FILL_EMPTY] = psprintf("INSERT INTO %s (%s) %s WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE %s)",
+										spec->target_sql, all, spec->sql[RP_FILL],
+										spec->target_sql, type_match(spec, cols, "t"));
 
 	/* Lookups: map changed lookup keys to source keys; read sets for RR. */
 	for (i = 0; i < spec->nlookups; i++)

@@ -322,10 +322,10 @@ swap_blocker(Relation target, List *specs)
 	int			i;
 
 	if (IsolationUsesXactSnapshot())
-		return "the transaction is REPEATABLE READ or SERIALIZABLE, and a swap must read "
-			"the sources after taking the table's lock, under a snapshot of its own";
+		return "the transaction is REPEATABLE READ or SERIALIZABLE; a swap reads the sources "
+			"under a snapshot taken after the table's lock (call it in a READ COMMITTED transaction)";
 	if (cls->relkind != RELKIND_RELATION || cls->relispartition)
-		return "it is partitioned or a partition";
+		return "it is a partitioned table or a partition";
 	if (!pg_class_ownercheck(RelationGetRelid(target), GetUserId()))
 		return "only its owner can replace its contents";
 	if (target->rd_rules)
