@@ -1,6 +1,7 @@
 # pg_denorm, the operator's command: status, audit (exit 1 on drift), repair,
-# and a batched rebuild that is interrupted (stopped, or its backend killed
-# mid-batch), shows what is left in audit, and resumes to zero drift.
+# rebuild-table, and a batched rebuild that is interrupted (stopped, or its
+# backend killed mid-batch), shows what is left in audit, and resumes to zero
+# drift.
 use strict;
 use warnings;
 use FindBin;
@@ -79,6 +80,24 @@ like($out, qr/^ft_income: done 5000\/5000 keys/m, 'and finished');
 is($node->safe_psql('books', q{SELECT count(*) FROM denorm.audit()}), '0', 'zero drift after the resumed rebuild');
 $run->('audit');
 is($rc, 0, 'audit exits 0 again');
+
+# rebuild-table: the whole journal from scratch, by new tables swapped in.
+$node->safe_psql('books', q{SET denorm.allow_direct_writes = on;
+	TRUNCATE journal_entry, account_transaction;});
+$run->('rebuild-table', 'journal_entry');
+is($rc, 0, 'rebuild-table exits 0');
+like($out, qr/^journal_entry: \d+ rows written$/m, '... and says how many rows it wrote');
+is($err, '', '... and no NOTICE: the table was swapped');
+$run->('rebuild-table', 'account_transaction');
+$run->('audit');
+is($rc, 0, 'zero drift after rebuilding both journal tables');
+$run->('rebuild-table', 'invoice');
+is($rc, 0, 'rebuild-table of a column target exits 0');
+like($err, qr/NOTICE:  rebuilding table "invoice" in place: column projection/,
+	'... and passes on the server\'s NOTICE saying why it rebuilt in place');
+$run->('rebuild-table', 'income');
+is($rc, 2, 'rebuild-table of a table no projection writes exits 2');
+like($err, qr/no projection writes into table "income"/, 'with the server\'s message');
 
 $run->('rebuild');
 is($rc, 2, 'a command without its projection exits 2');

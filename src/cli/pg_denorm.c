@@ -5,12 +5,15 @@
  *   pg_denorm [connection options] audit [PROJECTION]     exit 1 when there is drift
  *   pg_denorm [connection options] repair [PROJECTION]
  *   pg_denorm [connection options] rebuild PROJECTION [--batch N] [--restart] [--max-batches N]
+ *   pg_denorm [connection options] rebuild-table TABLE [--in-place]
  *
  * It connects like psql: -d takes a database name or a conninfo string, -h,
  * -p and -U override, and the PG* environment fills in the rest. rebuild
  * runs one transaction per batch and draws a progress bar (done/total,
  * rate, time left) on a terminal, plain lines otherwise; Ctrl-C stops it
- * after the batch in flight, and running it again resumes.
+ * after the batch in flight, and running it again resumes. rebuild-table
+ * calls denorm.rebuild_target in one transaction: every projection writing
+ * the table, by a new table swapped in when it can (readers wait).
  */
 #include <errno.h>
 #include <signal.h>
@@ -45,7 +48,8 @@ usage(FILE *out)
 			"  pg_denorm [OPTION]... status\n"
 			"  pg_denorm [OPTION]... audit [PROJECTION]\n"
 			"  pg_denorm [OPTION]... repair [PROJECTION]\n"
-			"  pg_denorm [OPTION]... rebuild PROJECTION [--batch N] [--restart] [--max-batches N]\n\n"
+			"  pg_denorm [OPTION]... rebuild PROJECTION [--batch N] [--restart] [--max-batches N]\n"
+			"  pg_denorm [OPTION]... rebuild-table TABLE [--in-place]\n\n"
 			"Connection options:\n"
 			"  -d, --dbname=DBNAME|CONNINFO   database to connect to\n"
 			"  -h, --host=HOST                server host or socket directory\n"
@@ -53,7 +57,10 @@ usage(FILE *out)
 			"  -U, --username=USER            user name\n\n"
 			"audit exits with 1 when any projection has drifted, so that cron and CI can use it.\n"
 			"rebuild runs one transaction per batch; Ctrl-C stops after the current batch,\n"
-			"and running it again resumes where it stopped (--restart starts over).\n");
+			"and running it again resumes where it stopped (--restart starts over).\n"
+			"rebuild-table rebuilds every projection writing TABLE in one transaction, by\n"
+			"swapping in a new table when it can (readers of the table wait until it ends);\n"
+			"--in-place rebuilds row by row instead (readers do not wait).\n");
 }
 
 static double
@@ -166,6 +173,27 @@ cmd_repair(PGconn *conn, const char *name)
 	return 0;
 }
 
+/* The server's NOTICE saying why a swap was not possible, printed as such. */
+static void
+print_notice(void *arg, const char *message)
+{
+	(void) arg;
+	fprintf(stderr, "pg_denorm: %s", message);
+}
+
+static int
+cmd_rebuild_table(PGconn *conn, const char *table, bool in_place)
+{
+	const char *params[2] = {table, in_place ? "true" : "false"};
+	PGresult   *res;
+
+	PQsetNoticeProcessor(conn, print_notice, NULL);
+	res = run(conn, "SELECT denorm.rebuild_target($1::regclass, $2::boolean)", 2, params);
+	printf("%s: %s rows written\n", table, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
 static void
 draw_progress(const char *name, const char *phase, long done, long total, long rows,
 			  double rate, bool tty, bool final)
@@ -254,6 +282,7 @@ main(int argc, char **argv)
 	const char *name = NULL;
 	int			batch = 1000;
 	bool		restart = false;
+	bool		in_place = false;
 	long		max_batches = 0;
 	PGconn	   *conn;
 	int			i;
@@ -291,6 +320,8 @@ main(int argc, char **argv)
 		}
 		else if (strcmp(a, "--restart") == 0)
 			restart = true;
+		else if (strcmp(a, "--in-place") == 0)
+			in_place = true;
 		else if (strcmp(a, "--help") == 0 || strcmp(a, "-?") == 0)
 		{
 			usage(stdout);
@@ -313,9 +344,10 @@ main(int argc, char **argv)
 		}
 	}
 	if (!command || batch < 1 ||
-		(strcmp(command, "rebuild") == 0 && !name) ||
+		((strcmp(command, "rebuild") == 0 || strcmp(command, "rebuild-table") == 0) && !name) ||
 		(strcmp(command, "status") != 0 && strcmp(command, "audit") != 0 &&
-		 strcmp(command, "repair") != 0 && strcmp(command, "rebuild") != 0))
+		 strcmp(command, "repair") != 0 && strcmp(command, "rebuild") != 0 &&
+		 strcmp(command, "rebuild-table") != 0))
 	{
 		usage(stderr);
 		return EXIT_TROUBLE;
@@ -339,6 +371,8 @@ main(int argc, char **argv)
 		rc = cmd_audit(conn, name);
 	else if (strcmp(command, "repair") == 0)
 		rc = cmd_repair(conn, name);
+	else if (strcmp(command, "rebuild-table") == 0)
+		rc = cmd_rebuild_table(conn, name, in_place);
 	else
 		rc = cmd_rebuild(conn, name, batch, restart, max_batches);
 	PQfinish(conn);
