@@ -212,7 +212,7 @@ denorm_rebuild_target(PG_FUNCTION_ARGS)
 	Oid			target = PG_GETARG_OID(0);
 	bool		in_place = PG_GETARG_BOOL(1);
 	List	   *names = spec_names_writing(target);
-	List	   *specs = NIL;
+	List	   *volatile specs = NIL;	/* released in PG_FINALLY */
 	uint64		n = 0;
 	ListCell   *lc;
 
