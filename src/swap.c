@@ -496,6 +496,7 @@ swap_rebuild(Oid targetid, List *specs)
 		DenormSpec *spec = lfirst(lc);
 
 		r.rows = 0;
+		qualify_spec_statements(spec);	/* before reading the statement's text */
 		fill_as(spec, spec->sql[RP_FILL], &r);
 		stats_count(spec->name, COUNT_REBUILD, 0);
 		written += r.rows;
