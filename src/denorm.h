@@ -281,6 +281,8 @@ extern bool sqlgen_is_audit(DenormSpec *spec, int plan);
 extern void sqlgen_column(DenormSpec *spec, Query *query);
 extern char *sqlgen_type_name(Oid type, int32 typmod);
 extern char *sqlgen_eq_operator(Oid type);
+extern char *sqlgen_operator(Oid opno);
+extern char *sqlgen_qualified_name(Oid relid);
 
 /* keyset.c */
 extern KeySet *keyset_create(const KeyDesc *desc, int expected);

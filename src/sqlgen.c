@@ -46,20 +46,16 @@ sqlgen_type_name(Oid type, int32 typmod)
 								FORMAT_TYPE_TYPEMOD_GIVEN | FORMAT_TYPE_FORCE_QUALIFY);
 }
 
-/* OPERATOR(schema.=) for a type's default equality, or NULL if it has none. */
+/* OPERATOR(schema.name) for an operator. */
 char *
-sqlgen_eq_operator(Oid type)
+sqlgen_operator(Oid opno)
 {
-	TypeCacheEntry *tc = lookup_type_cache(type, TYPECACHE_EQ_OPR);
-	HeapTuple	tup;
+	HeapTuple	tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(opno));
 	Form_pg_operator op;
 	char	   *result;
 
-	if (!OidIsValid(tc->eq_opr))
-		return NULL;
-	tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(tc->eq_opr));
 	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for operator %u", tc->eq_opr);
+		elog(ERROR, "cache lookup failed for operator %u", opno);
 	op = (Form_pg_operator) GETSTRUCT(tup);
 	result = psprintf("OPERATOR(%s.%s)",
 					  quote_identifier(get_namespace_name(op->oprnamespace)),
@@ -68,8 +64,18 @@ sqlgen_eq_operator(Oid type)
 	return result;
 }
 
-static char *
-qualified_name(Oid relid)
+/* OPERATOR(schema.=) for a type's default equality, or NULL if it has none. */
+char *
+sqlgen_eq_operator(Oid type)
+{
+	TypeCacheEntry *tc = lookup_type_cache(type, TYPECACHE_EQ_OPR);
+
+	return OidIsValid(tc->eq_opr) ? sqlgen_operator(tc->eq_opr) : NULL;
+}
+
+/* schema.relation, quoted. */
+char *
+sqlgen_qualified_name(Oid relid)
 {
 	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 									  get_rel_name(relid));
@@ -575,7 +581,7 @@ sqlgen_row(DenormSpec *spec, Query *q)
 		lk->sql_map = psprintf("SELECT s.%s AS k1 FROM %s s WHERE EXISTS (SELECT 1 FROM %s kk WHERE %s)",
 							   srckey, spec->source_sql, ENR_KEYS, src_vs_keys.data);
 		lk->sql_read_new = psprintf("SELECT l.ctid FROM %s l WHERE EXISTS (SELECT 1 FROM %s n WHERE %s) ORDER BY 1",
-									qualified_name(lk->relid),
+									sqlgen_qualified_name(lk->relid),
 									ENR_NEW, dep_vs_new.data);
 		lk->sql_read_keys = psprintf("SELECT s.ctid FROM %s s WHERE EXISTS (SELECT 1 FROM %s kk WHERE %s) ORDER BY 1",
 									 spec->source_sql, ENR_KEYS, src_vs_keys.data);

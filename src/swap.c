@@ -26,7 +26,6 @@
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/pg_constraint.h"
-#include "catalog/pg_operator.h"
 #include "catalog/pg_publication.h"
 #include "catalog/pg_trigger.h"
 #include "commands/cluster.h"
@@ -212,30 +211,6 @@ foreign_keys_of(Relation target)
 	return cons;
 }
 
-/* "OPERATOR(schema.name)" for an operator oid. */
-static char *
-operator_sql(Oid opno)
-{
-	HeapTuple	tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(opno));
-	Form_pg_operator op;
-	char	   *s;
-
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for operator %u", opno);
-	op = (Form_pg_operator) GETSTRUCT(tup);
-	s = psprintf("OPERATOR(%s.%s)", quote_identifier(get_namespace_name(op->oprnamespace)),
-				 NameStr(op->oprname));
-	ReleaseSysCache(tup);
-	return s;
-}
-
-static char *
-relation_sql(Oid relid)
-{
-	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-									  get_rel_name(relid));
-}
-
 /*
  * After the swap: does every row of the foreign key's referencing table
  * whose key has no NULL have its referenced row? One anti-join, run as the
@@ -273,7 +248,7 @@ check_foreign_key(Oid conoid)
 		const char *pk = quote_identifier(get_attname(con->confrelid, pkatt[i], false));
 
 		appendStringInfo(&notnull, " AND fk.%s IS NOT NULL", fk);
-		appendStringInfo(&match, "%spk.%s %s fk.%s", i ? " AND " : "", pk, operator_sql(pfeq[i]), fk);
+		appendStringInfo(&match, "%spk.%s %s fk.%s", i ? " AND " : "", pk, sqlgen_operator(pfeq[i]), fk);
 	}
 
 	SPI_connect();
@@ -282,8 +257,8 @@ check_foreign_key(Oid conoid)
 						   save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
 	ret = SPI_execute(psprintf("SELECT 1 FROM ONLY %s fk WHERE true%s AND NOT EXISTS "
 							   "(SELECT 1 FROM ONLY %s pk WHERE %s) LIMIT 1",
-							   relation_sql(con->conrelid), notnull.data,
-							   relation_sql(con->confrelid), match.data),
+							   sqlgen_qualified_name(con->conrelid), notnull.data,
+							   sqlgen_qualified_name(con->confrelid), match.data),
 					  false, 1);
 	SetUserIdAndSecContext(save_userid, save_sec);
 	if (ret != SPI_OK_SELECT)
@@ -396,9 +371,7 @@ foreign_rows_sql(Relation target, List *specs)
 		appendStringInfo(&buf, "%st.%s", first ? "" : ", ", quote_identifier(NameStr(a->attname)));
 		first = false;
 	}
-	appendStringInfo(&buf, " FROM ONLY %s t WHERE (",
-					 quote_qualified_identifier(get_namespace_name(RelationGetNamespace(target)),
-												RelationGetRelationName(target)));
+	appendStringInfo(&buf, " FROM ONLY %s t WHERE (", sqlgen_qualified_name(RelationGetRelid(target)));
 	foreach(lc, specs)
 	{
 		DenormSpec *spec = lfirst(lc);
