@@ -13,12 +13,14 @@
 # transactions. One client, so no lock waits: contended here means the
 # same 10 hot invoices (and their row versions) as in bench/run.sh.
 #
-# --script NAME runs bench/pgbench/NAME.sql instead (NAME_limit.sql for the
-# limit), e.g. step_item_update, step_payment, step_invoice: one statement
-# of the W3 transaction alone, each in its own transaction.
+# --step NAME counts one statement of the W3 transaction alone, each in its
+# own transaction: the statement marked "-- step NAME" in oltp.sql (and
+# oltp_limit.sql for the limit): invoice, item_update or payment (items
+# needs the invoice its transaction creates).
+# The payment then pays the target invoice.
 #
 # Usage: bench/instructions.sh [--scale S] [--transactions N] [--no-build]
-#                              [--variants "limit denorm ..."] [--script NAME]
+#                              [--variants "limit denorm ..."] [--step NAME]
 #                              [--out DIR]
 BENCH=$(cd "$(dirname "$0")" && pwd)
 source "$BENCH/../scripts/lib.sh"
@@ -27,16 +29,16 @@ SCALE=0.1
 NTX=1000
 BUILD=1
 VARIANTS="none limit plrow plstmt denorm"
-SCRIPT=oltp
+STEP=""
 OUT=""
-usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --scale) SCALE=$2; shift 2 ;;
         --transactions) NTX=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
         --variants) VARIANTS=$2; shift 2 ;;
-        --script) SCRIPT=$2; shift 2 ;;
+        --step) STEP=$2; shift 2 ;;
         --out) OUT=$2; shift 2 ;;
         -h|--help) usage 0 ;;
         *) echo "unknown argument: $1" >&2; usage 1 >&2 ;;
@@ -123,11 +125,38 @@ instructions() {
     echo "$best"
 }
 
+# step_script FILE STEP OUT: the variables of FILE (what precedes BEGIN),
+# the target invoice as the payment's, a new invoice id if the statement
+# uses one, and the statement marked "-- step STEP".
+step_script() {
+    awk -v s="$2" '
+        BEGIN { head = 1 }
+        /^BEGIN;/ { head = 0 }
+        head { if (!/^--/) print; next }
+        $0 == "-- step " s { on = 1; next }
+        on && (/^-- step / || /^END;/) { on = 0 }
+        on { body = body $0 "\n" }
+        END {
+            if (body == "") exit 1
+            print "\\set pinv :target"
+            print "\\set pbiz 1 + :pinv % 10"
+            if (body ~ /:inv[^a-z_]/) {
+                print "SELECT nextval(\047bench_invoice_id\047) AS inv \\gset"
+                print "\\set ibiz 1 + :inv % 10"
+            }
+            printf "%s", body
+        }' "$1" >"$3" || { echo "no statement marked \"-- step $2\" in $1" >&2; exit 1; }
+}
+
 CSV=$OUT/instructions.csv
 echo "variant,mode,instructions_per_tx" >"$CSV"
 for v in $VARIANTS; do
-    script=$BENCH/pgbench/$SCRIPT.sql
-    [ "$v" = limit ] && script=$BENCH/pgbench/${SCRIPT}_limit.sql
+    script=$BENCH/pgbench/oltp.sql
+    [ "$v" = limit ] && script=$BENCH/pgbench/oltp_limit.sql
+    if [ -n "$STEP" ]; then
+        step_script "$script" "$STEP" "$OUT/step_${STEP}_$v.sql"
+        script=$OUT/step_${STEP}_$v.sql
+    fi
     for mode in uncontended contended; do
         c=0; [ "$mode" = contended ] && c=1
         log "$v, $mode"
@@ -142,7 +171,7 @@ as_pg "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -m fast -w stop >/dev/null 2>&1 || 
 {
     echo "# W3 instructions per transaction (callgrind)"
     echo
-    echo "bench/pgbench/$SCRIPT.sql; scale $SCALE ($NINV invoices), $NTX transactions after 100, one client;"
+    echo "bench/pgbench/oltp.sql${STEP:+, step $STEP alone}; scale $SCALE ($NINV invoices), $NTX transactions after 100, one client;"
     echo "commit $(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown), $(date '+%Y-%m-%d %H:%M %Z')."
     echo
     echo "| variant | uncontended | ratio to limit | contended | ratio to limit |"

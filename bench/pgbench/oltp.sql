@@ -7,7 +7,8 @@
 --                payment pays the invoice just created;
 --   contended:   the price change and the payment both target one of 10 hot
 --                invoices (1, 3, ..., 19), shared by all clients.
--- New ids come from sequences made by oltp_setup.sql.
+-- New ids come from sequences made by oltp_setup.sql. The "-- step NAME"
+-- comments mark the statements bench/instructions.sh --step counts alone.
 \if :contended
 \set target 2 * random(0, 9) + 1
 \else
@@ -25,11 +26,15 @@ SELECT nextval('bench_invoice_id') AS inv \gset
 \set pinv :inv
 \endif
 \set pbiz 1 + :pinv % 10
+-- step invoice
 INSERT INTO invoice (id, business_pk, customer_id, number, invoice_date)
 VALUES (:inv, :ibiz, :cust, 'P-' || :inv, date '2026-06-01');
+-- step items
 INSERT INTO invoice_item (id, invoice_id, product, quantity, unit_price, tax_rate)
 SELECT nextval('bench_item_id'), :inv::integer, 'Widget ' || g, g, 4.99 + g, 0.10 FROM generate_series(1, 5) g;
+-- step item_update
 UPDATE invoice_item SET unit_price = :price::numeric / 100 WHERE id = :item;
+-- step payment
 INSERT INTO payment (id, business_pk, invoice_id, account_id, amount, payment_date, description)
 VALUES (nextval('bench_payment_id'), :pbiz, :pinv, 10 * :pbiz + 1, 25.00, date '2026-06-01', 'oltp ' || :pinv);
 END;

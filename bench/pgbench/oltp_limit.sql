@@ -4,7 +4,8 @@
 -- statement (UPDATE ... RETURNING gives only new values before PostgreSQL
 -- 18); the invoice totals are changed by delta, which is safe under
 -- concurrency (the UPDATE re-reads the latest row version), and the journal
--- lines are written from the totals that UPDATE returns.
+-- lines are written from the totals that UPDATE returns. "-- step NAME"
+-- marks each statement, as in oltp.sql.
 \if :contended
 \set target 2 * random(0, 9) + 1
 \else
@@ -22,6 +23,7 @@ SELECT nextval('bench_invoice_id') AS inv \gset
 \set pinv :inv
 \endif
 \set pbiz 1 + :pinv % 10
+-- step invoice
 WITH i AS (
     INSERT INTO invoice (id, business_pk, customer_id, number, invoice_date)
     VALUES (:inv, :ibiz, :cust, 'P-' || :inv, date '2026-06-01')
@@ -38,6 +40,7 @@ SELECT i.business_pk, 'invoice', i.id, l.line_no, l.account_id, l.debit_amount, 
                             (2, b.revenue_account_id, 0::numeric, i.subtotal_amount),
                             (3, b.tax_account_id, 0::numeric, i.total_amount - i.subtotal_amount)
       ) AS l(line_no, account_id, debit_amount, credit_amount);
+-- step items
 WITH it AS (
     INSERT INTO invoice_item (id, invoice_id, product, quantity, unit_price, tax_rate)
     SELECT nextval('bench_item_id'), :inv::integer, 'Widget ' || g, g, 4.99 + g, 0.10 FROM generate_series(1, 5) g
@@ -64,6 +67,7 @@ UPDATE account_transaction a
       ) AS l(line_no, debit_amount, credit_amount)
  WHERE a.canonical_type = 'invoice' AND a.canonical_pk = inv.id AND a.line_no = l.line_no
    AND (a.debit_amount, a.credit_amount) IS DISTINCT FROM (l.debit_amount, l.credit_amount);
+-- step item_update
 WITH o AS (
     SELECT id, unit_price FROM invoice_item WHERE id = :item FOR UPDATE
 ), u AS (
@@ -92,6 +96,7 @@ UPDATE account_transaction a
       ) AS l(line_no, debit_amount, credit_amount)
  WHERE a.canonical_type = 'invoice' AND a.canonical_pk = inv.id AND a.line_no = l.line_no
    AND (a.debit_amount, a.credit_amount) IS DISTINCT FROM (l.debit_amount, l.credit_amount);
+-- step payment
 WITH p AS (
     INSERT INTO payment (id, business_pk, invoice_id, account_id, amount, payment_date, description)
     VALUES (nextval('bench_payment_id'), :pbiz, :pinv, 10 * :pbiz + 1, 25.00, date '2026-06-01', 'oltp ' || :pinv)
