@@ -38,12 +38,22 @@
 #include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
 #include "denorm.h"
+
+/*
+ * The fill inserts in batches, as COPY does: one WAL record and one buffer
+ * lock per page instead of per row, and, the rows being frozen, each page
+ * it starts empty is marked all-visible, so the foreign-key check after
+ * the swap and the first readers get index-only scans without a VACUUM.
+ */
+#define FILL_BATCH_ROWS 1000
+#define FILL_BATCH_BYTES 65536
 
 /* Receives a fill query's rows and inserts them into the new heap. */
 typedef struct FillReceiver
@@ -60,7 +70,28 @@ typedef struct FillReceiver
 	BulkInsertState bistate;
 	CommandId	cid;
 	uint64		rows;
+	MemoryContext cxt;			/* where the batch's slots live */
+	TupleTableSlot *batch[FILL_BATCH_ROWS];	/* in the new heap's slot type */
+	int			nbatch;
+	Size		batch_bytes;
 } FillReceiver;
+
+/* Insert the batched rows into the new heap. */
+static void
+fill_flush(FillReceiver *r)
+{
+	int			i;
+
+	if (r->nbatch == 0)
+		return;
+	/* Frozen, as REFRESH writes them: the new file is ours until commit. */
+	table_multi_insert(r->newheap, r->batch, r->nbatch, r->cid,
+					   TABLE_INSERT_SKIP_FSM | TABLE_INSERT_FROZEN, r->bistate);
+	for (i = 0; i < r->nbatch; i++)
+		ExecClearTuple(r->batch[i]);
+	r->nbatch = 0;
+	r->batch_bytes = 0;
+}
 
 static void
 fill_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
@@ -89,6 +120,7 @@ fill_receive(TupleTableSlot *qslot, DestReceiver *self)
 {
 	FillReceiver *r = (FillReceiver *) self;
 	TupleTableSlot *slot = r->slot;
+	TupleTableSlot *copy;
 	int			i;
 
 	slot_getallattrs(qslot);
@@ -103,9 +135,18 @@ fill_receive(TupleTableSlot *qslot, DestReceiver *self)
 	ExecStoreVirtualTuple(slot);
 	if (r->check)
 		ExecConstraints(r->rri, slot, r->estate);
-	/* Frozen, as REFRESH writes them: the new file is ours until commit. */
-	table_tuple_insert(r->newheap, slot, r->cid,
-					   TABLE_INSERT_SKIP_FSM | TABLE_INSERT_FROZEN, r->bistate);
+	if (r->batch[r->nbatch] == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(r->cxt);
+
+		r->batch[r->nbatch] = table_slot_create(r->newheap, NULL);
+		MemoryContextSwitchTo(old);
+	}
+	/* The copy is formed in the batch slot's own memory, which outlives the row. */
+	copy = ExecCopySlot(r->batch[r->nbatch++], slot);
+	r->batch_bytes += ExecFetchSlotHeapTuple(copy, false, NULL)->t_len;
+	if (r->nbatch == FILL_BATCH_ROWS || r->batch_bytes >= FILL_BATCH_BYTES)
+		fill_flush(r);
 	ResetPerTupleExprContext(r->estate);
 	r->rows++;
 	return true;
@@ -234,6 +275,7 @@ check_foreign_key(Oid conoid)
 	StringInfoData match;
 	Oid			save_userid;
 	int			save_sec;
+	int			save_nestlevel;
 	int			ret;
 
 	if (!HeapTupleIsValid(tup))
@@ -252,6 +294,17 @@ check_foreign_key(Oid conoid)
 	}
 
 	SPI_connect();
+
+	/*
+	 * A whole-table check is maintenance work, as when ALTER TABLE validates a
+	 * foreign key: its sort or hash may use maintenance_work_mem (and no
+	 * multiple of it) rather than spill in batches of work_mem.
+	 */
+	save_nestlevel = NewGUCNestLevel();
+	(void) set_config_option("work_mem", psprintf("%d", maintenance_work_mem),
+							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("hash_mem_multiplier", "1",
+							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	GetUserIdAndSecContext(&save_userid, &save_sec);
 	SetUserIdAndSecContext(rel_owner(con->conrelid),
 						   save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
@@ -261,6 +314,7 @@ check_foreign_key(Oid conoid)
 							   sqlgen_qualified_name(con->confrelid), match.data),
 					  false, 1);
 	SetUserIdAndSecContext(save_userid, save_sec);
+	AtEOXact_GUC(true, save_nestlevel);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "foreign key check returned %s", SPI_result_code_string(ret));
 	if (SPI_processed > 0)
@@ -433,6 +487,7 @@ swap_rebuild(Oid targetid, List *specs)
 	Oid			newid;
 	FillReceiver r;
 	uint64		written = 0;
+	int			i;
 	bool		carry;
 	List	   *fkeys;
 	ListCell   *lc;
@@ -463,6 +518,7 @@ swap_rebuild(Oid targetid, List *specs)
 	r.slot = table_slot_create(target, NULL);
 	r.bistate = GetBulkInsertState();
 	r.cid = GetCurrentCommandId(true);
+	r.cxt = CurrentMemoryContext;
 
 	foreach(lc, specs)
 	{
@@ -482,6 +538,9 @@ swap_rebuild(Oid targetid, List *specs)
 	if (carry)
 		fill_as(linitial(specs), foreign_rows_sql(target, specs), &r);
 
+	fill_flush(&r);
+	for (i = 0; i < FILL_BATCH_ROWS && r.batch[i] != NULL; i++)
+		ExecDropSingleTupleTableSlot(r.batch[i]);
 	FreeBulkInsertState(r.bistate);
 	table_finish_bulk_insert(r.newheap, TABLE_INSERT_SKIP_FSM);
 	ExecDropSingleTupleTableSlot(r.slot);
