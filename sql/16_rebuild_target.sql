@@ -218,6 +218,31 @@ DELETE FROM income WHERE id >= 100;
 RESET session_replication_role;
 SELECT denorm.rebuild_target('feed') AS rows_written;
 
+-- Rows no projection owns are found by the ranges between the owned type
+-- values (in the type's btree order, with the column's collation), read
+-- through an index leading with the type column: a NULL type, and types
+-- before, between and after the owned ones, all carried over.
+CREATE TABLE src_b (id int PRIMARY KEY);
+CREATE TABLE src_d (id int PRIMARY KEY);
+CREATE TABLE mixed (ty text COLLATE "C", id int, note text);
+CREATE UNIQUE INDEX mixed_ty ON mixed (ty, id);
+SELECT denorm.create_row_projection('rt_b', 'mixed', $$ SELECT 'b'::text AS ty, id, 'owned' AS note FROM src_b $$,
+                                    type_column => 'ty', key_column => 'id');
+SELECT denorm.create_row_projection('rt_d', 'mixed', $$ SELECT 'd'::text AS ty, id, 'owned' AS note FROM src_d $$,
+                                    type_column => 'ty', key_column => 'id');
+INSERT INTO src_b VALUES (1), (2);
+INSERT INTO src_d VALUES (1);
+SET denorm.allow_direct_writes = on;
+INSERT INTO mixed VALUES (NULL, 1, 'null type'), ('a', 1, 'before'), ('c', 1, 'between'),
+                         ('bb', 1, 'between, b as prefix'), ('e', 1, 'after'), ('B', 1, 'upper case');
+RESET denorm.allow_direct_writes;
+SET session_replication_role = replica;
+DELETE FROM mixed WHERE ty = 'b' AND id = 2;
+RESET session_replication_role;
+SELECT denorm.rebuild_target('mixed') AS rows_written;
+SELECT ty, id, note FROM mixed ORDER BY ty NULLS FIRST, id;
+SELECT denorm.drop_projection(p) FROM unnest('{rt_b,rt_d}'::text[]) p;
+
 -- Mistakes.
 SELECT denorm.rebuild_target('income');
 SELECT denorm.rebuild_target('no_such_table');

@@ -43,6 +43,7 @@
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
+#include "utils/typcache.h"
 
 #include "denorm.h"
 
@@ -404,11 +405,47 @@ swap_blocker(Relation target, List *specs)
 	return NULL;
 }
 
-/* The target's rows that no projection owns: (t.ty = 'a' OR t.ty = 'b' ...) IS NOT TRUE. */
+/* One projection's type value, parsed, for sorting by the column's btree order. */
+typedef struct OwnedType
+{
+	Datum		value;
+	const char *literal;
+} OwnedType;
+
+/* qsort_arg comparator; arg is the type column's attribute. */
+static int
+owned_type_cmp(const void *a, const void *b, void *arg)
+{
+	Form_pg_attribute ty = arg;
+	TypeCacheEntry *tc = lookup_type_cache(ty->atttypid, TYPECACHE_CMP_PROC_FINFO);
+
+	return DatumGetInt32(FunctionCall2Coll(&tc->cmp_proc_finfo, ty->attcollation,
+										   ((const OwnedType *) a)->value,
+										   ((const OwnedType *) b)->value));
+}
+
+/*
+ * The target's rows that no projection owns: their type is NULL or none of
+ * the projections' type values. With the values sorted in the type's btree
+ * order that is a set of ranges,
+ *   t.ty IS NULL OR t.ty < 'a' OR (t.ty > 'a' AND t.ty < 'b') ... OR t.ty > 'z',
+ * which an index leading with the type column (the usual primary key of a
+ * shared target) answers with one descent per range instead of a scan of
+ * the whole table: what carrying over nothing should cost. A type without
+ * a btree order gets (t.ty = 'a' OR ...) IS NOT TRUE, a scan.
+ */
 static char *
 foreign_rows_sql(Relation target, List *specs)
 {
 	TupleDesc	tdesc = RelationGetDescr(target);
+	const char *type_column = ((DenormSpec *) linitial(specs))->type_column;
+	Form_pg_attribute ty = TupleDescAttr(tdesc, get_attnum(RelationGetRelid(target), type_column) - 1);
+	const char *col = psprintf("t.%s", quote_identifier(type_column));
+	char	   *typname = sqlgen_type_name(ty->atttypid, ty->atttypmod);
+	TypeCacheEntry *tc = lookup_type_cache(ty->atttypid, TYPECACHE_EQ_OPR | TYPECACHE_LT_OPR |
+										   TYPECACHE_GT_OPR | TYPECACHE_CMP_PROC_FINFO);
+	int			ntypes = list_length(specs);
+	OwnedType  *owned = palloc(sizeof(OwnedType) * ntypes);
 	StringInfoData buf;
 	ListCell   *lc;
 	int			i;
@@ -425,22 +462,41 @@ foreign_rows_sql(Relation target, List *specs)
 		appendStringInfo(&buf, "%st.%s", first ? "" : ", ", quote_identifier(NameStr(a->attname)));
 		first = false;
 	}
-	appendStringInfo(&buf, " FROM ONLY %s t WHERE (", sqlgen_qualified_name(RelationGetRelid(target)));
+	appendStringInfo(&buf, " FROM ONLY %s t WHERE ", sqlgen_qualified_name(RelationGetRelid(target)));
 	foreach(lc, specs)
 	{
 		DenormSpec *spec = lfirst(lc);
+		Oid			typinput;
+		Oid			typioparam;
 
-		Form_pg_attribute ty = TupleDescAttr(tdesc, get_attnum(RelationGetRelid(target),
-															 spec->type_column) - 1);
-		char	   *eq = sqlgen_eq_operator(ty->atttypid);
-
-		appendStringInfo(&buf, "%st.%s %s CAST(%s AS %s)",
-						 foreach_current_index(lc) == 0 ? "" : " OR ",
-						 quote_identifier(spec->type_column), eq ? eq : "=",
-						 quote_literal_cstr(spec->type_value),
-						 sqlgen_type_name(ty->atttypid, ty->atttypmod));
+		owned[foreach_current_index(lc)].literal =
+			psprintf("CAST(%s AS %s)", quote_literal_cstr(spec->type_value), typname);
+		if (OidIsValid(tc->cmp_proc))
+		{
+			getTypeInputInfo(ty->atttypid, &typinput, &typioparam);
+			owned[foreach_current_index(lc)].value =
+				OidInputFunctionCall(typinput, spec->type_value, typioparam, ty->atttypmod);
+		}
 	}
-	appendStringInfoString(&buf, ") IS NOT TRUE");
+
+	if (!OidIsValid(tc->cmp_proc) || !OidIsValid(tc->lt_opr) || !OidIsValid(tc->gt_opr))
+	{
+		const char *eq = OidIsValid(tc->eq_opr) ? sqlgen_operator(tc->eq_opr) : "=";
+
+		appendStringInfoChar(&buf, '(');
+		for (i = 0; i < ntypes; i++)
+			appendStringInfo(&buf, "%s%s %s %s", i ? " OR " : "", col, eq, owned[i].literal);
+		appendStringInfoString(&buf, ") IS NOT TRUE");
+		return buf.data;
+	}
+
+	qsort_arg(owned, ntypes, sizeof(OwnedType), owned_type_cmp, ty);
+	appendStringInfo(&buf, "%s IS NULL OR %s %s %s", col, col, sqlgen_operator(tc->lt_opr), owned[0].literal);
+	for (i = 1; i < ntypes; i++)
+		appendStringInfo(&buf, " OR (%s %s %s AND %s %s %s)",
+						 col, sqlgen_operator(tc->gt_opr), owned[i - 1].literal,
+						 col, sqlgen_operator(tc->lt_opr), owned[i].literal);
+	appendStringInfo(&buf, " OR %s %s %s", col, sqlgen_operator(tc->gt_opr), owned[ntypes - 1].literal);
 	return buf.data;
 }
 
