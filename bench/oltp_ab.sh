@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# bench/oltp_ab.sh [--scale S] [--rounds N] [--duration SEC] [--warmup SEC]
+#                  [--clients N] [--modes "uncontended contended"] [--no-build]
+# — W3 alone, denorm against the limit: N rounds (default 7), each running
+# both variants back to back (which goes first alternates) on fresh copies
+# of databases loaded by W1, W2 and W4 as in bench/run.sh, with its settings
+# and pgbench scripts. On a shared machine whose speed drifts by ±15% over
+# minutes, the pairs see the same moods, so the median of the per-round
+# ratios says more than a full bench run's three repetitions. Prints, per
+# mode, the tps and the server CPU per transaction of each variant (medians)
+# and the median ratio; the drift check runs after every denorm run.
+BENCH=$(cd "$(dirname "$0")" && pwd)
+source "$BENCH/../scripts/lib.sh"
+SCALE=1
+ROUNDS=7
+DURATION=20
+WARMUP=3
+CLIENTS=8
+MODES="uncontended contended"
+BUILD=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --scale) SCALE=$2; shift 2 ;;
+        --rounds) ROUNDS=$2; shift 2 ;;
+        --duration) DURATION=$2; shift 2 ;;
+        --warmup) WARMUP=$2; shift 2 ;;
+        --clients) CLIENTS=$2; shift 2 ;;
+        --modes) MODES=$2; shift 2 ;;
+        --no-build) BUILD=0; shift ;;
+        *) sed -n '2,3p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1 ;;
+    esac
+done
+NINV=$(awk -v s="$SCALE" 'BEGIN { n = int(100000 * s / 20) * 20; if (n < 100) n = 100; print n }')
+if [ "$BUILD" = 1 ]; then ensure_packages; build_install; fi
+start_cluster "shared_buffers=1GB" "max_wal_size=8GB" "checkpoint_timeout=30min" "autovacuum=off" \
+    "jit=off" "max_parallel_workers_per_gather=0" "random_page_cost=1.1"
+source "$BENCH/_server_cpu.sh"
+export PGOPTIONS="-c client_min_messages=warning"
+VARS=(-v "top=$TOP" -v "ninv=$NINV" -v "nmisc=$NINV" -v "ntransfer=$((NINV / 10))")
+THREADS=$(nproc)
+
+log "scale $SCALE ($NINV invoices): loading W1, W2 and W4 for limit and denorm"
+for v in limit denorm; do
+    files=(-f "$BENCH/variants/$v.sql" -f "$BENCH/workloads/generators.sql" -f "$BENCH/workloads/base_data.sql")
+    for w in w1_load w2_change w4_lookups; do
+        f=$BENCH/workloads/$w.sql
+        [ "$v" = limit ] && [ -f "$BENCH/workloads/${w}_limit.sql" ] && f=$BENCH/workloads/${w}_limit.sql
+        files+=(-f "$f")
+    done
+    psql_q -c "CREATE DATABASE ab_$v"
+    psql_q -d "ab_$v" "${VARS[@]}" "${files[@]}" -f "$BENCH/workloads/oltp_setup.sql" >/dev/null
+done
+
+results=$(mktemp)
+trap 'rm -f "$results"; stop_cluster' EXIT
+# run VARIANT MODE ROUND: one measured pgbench run on a fresh copy, as
+# "mode round variant tps cpu_ms_per_tx failures drift".
+run() {
+    local v=$1 mode=$2 script=oltp contended=0 out t0 t1 drift
+    [ "$v" = limit ] && script=oltp_limit
+    [ "$mode" = contended ] && contended=1
+    local args=(-n -M prepared -c "$CLIENTS" -j "$(( CLIENTS < THREADS ? CLIENTS : THREADS ))" --max-tries=10
+                -D ninv="$NINV" -D contended="$contended" -f "$BENCH/pgbench/$script.sql" ab_run)
+    psql_q -c "CREATE DATABASE ab_run TEMPLATE ab_$v STRATEGY FILE_COPY"
+    "$PGBIN/pgbench" -T "$WARMUP" "${args[@]}" >/dev/null 2>&1 || true
+    wait_disconnected ab_run
+    t0=$(server_ticks)
+    out=$("$PGBIN/pgbench" -T "$DURATION" "${args[@]}" 2>&1) || true
+    wait_disconnected ab_run
+    t1=$(server_ticks)
+    drift=$(psql_q -d ab_run -At -F'|' -f "$BENCH/workloads/drift.sql" | awk -F'|' 'NF == 2 { s += $2 } END { print s + 0 }')
+    psql_q -c "DROP DATABASE ab_run"
+    echo "$out" | awk -v m="$mode" -v r="$3" -v v="$v" -v ms="$(( (t1 - t0) * 1000 / TICKS ))" -v d="$drift" '
+        /^number of transactions actually processed:/ { split($0, a, ": "); split(a[2], b, "/"); n = b[1] }
+        /^number of failed transactions:/ { f = $5 }
+        /^tps =/ { tps = $3 }
+        END { printf "%s %s %s %s %.4f %d %s\n", m, r, v, tps, (n > 0 ? ms / n : 0), f, d }'
+}
+for r in $(seq 1 "$ROUNDS"); do
+    order="limit denorm"
+    [ $((r % 2)) = 0 ] && order="denorm limit"
+    for mode in $MODES; do
+        for v in $order; do run "$v" "$mode" "$r" >>"$results"; done
+    done
+    log "round $r of $ROUNDS: $(awk -v r="$r" '$2 == r { printf "%s %s %s tps; ", $1, $3, $4 }' "$results")"
+done
+
+echo "W3, denorm against the limit, scale $SCALE, $CLIENTS clients, $ROUNDS rounds of ${DURATION} s runs:"
+awk '
+    function med(list,   v, c, i, j, t) {
+        c = split(list, v, " ")
+        for (i = 2; i <= c; i++) { t = v[i] + 0; for (j = i - 1; j >= 1 && v[j] + 0 > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
+        return c % 2 ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
+    }
+    { tps[$1, $3] = tps[$1, $3] " " $4; cpu[$1, $3] = cpu[$1, $3] " " $5; fail[$1, $3] += $6; drift += $7
+      t[$1, $2, $3] = $4; c[$1, $2, $3] = $5; if (!($1 in seen)) { seen[$1] = 1; modes[++n] = $1 }; rounds[$2] = 1 }
+    END {
+        printf "  %-12s %12s %12s %14s %10s %10s %14s %9s\n", "mode", "limit tps", "denorm tps", "tps ratio", "limit cpu", "denorm cpu", "cpu ratio", "failures"
+        for (i = 1; i <= n; i++) {
+            m = modes[i]; tr = ""; cr = ""
+            for (r in rounds) if (t[m, r, "limit"] > 0 && c[m, r, "denorm"] > 0) {
+                tr = tr " " t[m, r, "denorm"] / t[m, r, "limit"]; cr = cr " " c[m, r, "denorm"] / c[m, r, "limit"] }
+            printf "  %-12s %12.0f %12.0f %14.3f %10.3f %10.3f %14.3f %4d/%-4d\n", m, med(tps[m, "limit"]), med(tps[m, "denorm"]),
+                   med(tr), med(cpu[m, "limit"]), med(cpu[m, "denorm"]), med(cr), fail[m, "limit"], fail[m, "denorm"]
+        }
+        printf "  (ratios: median over rounds of denorm / limit in the same round; cpu: server ms per transaction)\n"
+        printf "  drift after the runs: %d differing rows\n", drift
+        if (drift != 0) exit 1
+    }' "$results"
