@@ -83,11 +83,22 @@ fill_flush(FillReceiver *r)
 {
 	int			i;
 
+	MemoryContext old;
+
 	if (r->nbatch == 0)
 		return;
-	/* Frozen, as REFRESH writes them: the new file is ours until commit. */
+
+	/*
+	 * Frozen, as REFRESH writes them: the new file is ours until commit. In
+	 * the per-row context, reset after each row: the insert's array of
+	 * tuples and any toasted copies would otherwise pile up in the fill
+	 * query's context.
+	 */
+	old = MemoryContextSwitchTo(GetPerTupleMemoryContext(r->estate));
 	table_multi_insert(r->newheap, r->batch, r->nbatch, r->cid,
 					   TABLE_INSERT_SKIP_FSM | TABLE_INSERT_FROZEN, r->bistate);
+	MemoryContextSwitchTo(old);
+	ResetPerTupleExprContext(r->estate);
 	for (i = 0; i < r->nbatch; i++)
 		ExecClearTuple(r->batch[i]);
 	r->nbatch = 0;
