@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # bench/oltp_ab.sh [--scale S] [--rounds N] [--duration SEC] [--warmup SEC]
 #                  [--clients N] [--modes "uncontended contended"] [--no-build]
-# — W3 alone, denorm against the limit: N rounds (default 7), each running
+# — W3 alone, denorm against the limit: N rounds (default 8), each running
 # both variants back to back (which goes first alternates) on fresh copies
 # of databases loaded by W1, W2 and W4 as in bench/run.sh, with its settings
 # and pgbench scripts. On a shared machine whose speed drifts by ±15% over
 # minutes, the pairs see the same moods, so the median of the per-round
 # ratios says more than a full bench run's three repetitions. Prints, per
-# mode, the tps and the server CPU per transaction of each variant (medians)
-# and the median ratio; the drift check runs after every denorm run.
+# mode, the tps and the server CPU per transaction of each variant (medians),
+# the median ratio and each round's; the drift check runs after every run.
+# Keep N even: on this VM the first run of an uncontended pair was slower,
+# whichever variant it was (bench/reports/2026-12-06-rebuild-and-w3-pairs.md).
 BENCH=$(cd "$(dirname "$0")" && pwd)
 source "$BENCH/../scripts/lib.sh"
 SCALE=1
-ROUNDS=7
+ROUNDS=8
 DURATION=20
 WARMUP=3
 CLIENTS=8
@@ -102,6 +104,11 @@ awk '
                 tr = tr " " t[m, r, "denorm"] / t[m, r, "limit"]; cr = cr " " c[m, r, "denorm"] / c[m, r, "limit"] }
             printf "  %-12s %12.0f %12.0f %14.3f %10.3f %10.3f %14.3f %4d/%-4d\n", m, med(tps[m, "limit"]), med(tps[m, "denorm"]),
                    med(tr), med(cpu[m, "limit"]), med(cpu[m, "denorm"]), med(cr), fail[m, "limit"], fail[m, "denorm"]
+        }
+        for (i = 1; i <= n; i++) {
+            m = modes[i]; line = ""
+            for (r = 1; (r in rounds); r++) if (t[m, r, "limit"] > 0) line = line sprintf(" %.3f", t[m, r, "denorm"] / t[m, r, "limit"])
+            printf "  %s tps ratio per round (limit first in odd rounds):%s\n", m, line
         }
         printf "  (ratios: median over rounds of denorm / limit in the same round; cpu: server ms per transaction)\n"
         printf "  drift after the runs: %d differing rows\n", drift
