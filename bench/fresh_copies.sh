@@ -10,6 +10,7 @@
 # builds on the same data.
 BENCH=$(cd "$(dirname "$0")" && pwd)
 source "$BENCH/../scripts/lib.sh"
+source "$BENCH/_common.sh"
 WORKLOAD=${1:-}
 [ -n "$WORKLOAD" ] && [ -f "$BENCH/workloads/$WORKLOAD.sql" ] || {
     echo "usage: $0 WORKLOAD [--scale S] [--copies N] [--w2] [--no-build]  (WORKLOAD: a file of bench/workloads, without .sql)" >&2
@@ -29,10 +30,9 @@ while [ $# -gt 0 ]; do
         *) echo "unknown argument: $1" >&2; exit 1 ;;
     esac
 done
-NINV=$(awk -v s="$SCALE" 'BEGIN { n = int(100000 * s / 20) * 20; if (n < 100) n = 100; print n }')
+NINV=$(bench_ninv "$SCALE")
 if [ "$BUILD" = 1 ]; then ensure_packages; build_install; fi
-start_cluster "shared_buffers=1GB" "max_wal_size=8GB" "checkpoint_timeout=30min" "autovacuum=off" \
-    "jit=off" "max_parallel_workers_per_gather=0" "random_page_cost=1.1"
+start_cluster "${BENCH_SETTINGS[@]}"
 export PGOPTIONS="-c client_min_messages=warning"
 VARS=(-v "top=$TOP" -v "ninv=$NINV" -v "nmisc=$NINV" -v "ntransfer=$((NINV / 10))")
 

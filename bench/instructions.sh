@@ -24,6 +24,7 @@
 #                              [--out DIR]
 BENCH=$(cd "$(dirname "$0")" && pwd)
 source "$BENCH/../scripts/lib.sh"
+source "$BENCH/_common.sh"
 
 SCALE=0.1
 NTX=1000
@@ -45,11 +46,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-# The settings of bench/run.sh.
-SETTINGS=("shared_buffers=1GB" "max_wal_size=8GB" "checkpoint_timeout=30min"
-          "autovacuum=off" "jit=off" "max_parallel_workers_per_gather=0"
-          "random_page_cost=1.1")
-NINV=$(awk -v s="$SCALE" 'BEGIN { n = int(100000 * s / 20) * 20; if (n < 100) n = 100; print n }')
+SETTINGS=("${BENCH_SETTINGS[@]}")   # those of bench/run.sh
+NINV=$(bench_ninv "$SCALE")
 OUT=${OUT:-$BENCH/results/instructions-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 LOG=$OUT/log.txt

@@ -13,6 +13,7 @@
 # whichever variant it was (bench/reports/2026-12-06-rebuild-and-w3-pairs.md).
 BENCH=$(cd "$(dirname "$0")" && pwd)
 source "$BENCH/../scripts/lib.sh"
+source "$BENCH/_common.sh"
 SCALE=1
 ROUNDS=8
 DURATION=20
@@ -32,10 +33,9 @@ while [ $# -gt 0 ]; do
         *) sed -n '2,3p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1 ;;
     esac
 done
-NINV=$(awk -v s="$SCALE" 'BEGIN { n = int(100000 * s / 20) * 20; if (n < 100) n = 100; print n }')
+NINV=$(bench_ninv "$SCALE")
 if [ "$BUILD" = 1 ]; then ensure_packages; build_install; fi
-start_cluster "shared_buffers=1GB" "max_wal_size=8GB" "checkpoint_timeout=30min" "autovacuum=off" \
-    "jit=off" "max_parallel_workers_per_gather=0" "random_page_cost=1.1"
+start_cluster "${BENCH_SETTINGS[@]}"
 source "$BENCH/_server_cpu.sh"
 export PGOPTIONS="-c client_min_messages=warning"
 VARS=(-v "top=$TOP" -v "ninv=$NINV" -v "nmisc=$NINV" -v "ntransfer=$((NINV / 10))")
@@ -88,12 +88,7 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 
 echo "W3, denorm against the limit, scale $SCALE, $CLIENTS clients, $ROUNDS rounds of ${DURATION} s runs:"
-awk '
-    function med(list,   v, c, i, j, t) {
-        c = split(list, v, " ")
-        for (i = 2; i <= c; i++) { t = v[i] + 0; for (j = i - 1; j >= 1 && v[j] + 0 > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
-        return c % 2 ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
-    }
+awk "$BENCH_AWK_MEDIAN"'
     { tps[$1, $3] = tps[$1, $3] " " $4; cpu[$1, $3] = cpu[$1, $3] " " $5; fail[$1, $3] += $6; drift += $7
       t[$1, $2, $3] = $4; c[$1, $2, $3] = $5; if (!($1 in seen)) { seen[$1] = 1; modes[++n] = $1 }; rounds[$2] = 1 }
     END {

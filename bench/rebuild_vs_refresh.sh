@@ -6,11 +6,12 @@
 # (default 7) on one database of each, loaded by W1, on a throwaway cluster
 # with the settings of bench/run.sh. Alternating rounds share the machine's
 # moods, so the ratio of medians is steadier than a full bench run's three
-# repetitions. Prints each step's median wall and CPU time and the ratio.
+# repetitions. Prints each target's median wall and CPU time and the ratios.
 # Point PGBIN at another build's installation to compare builds (see
 # fresh_copies.sh).
 BENCH=$(cd "$(dirname "$0")" && pwd)
 source "$BENCH/../scripts/lib.sh"
+source "$BENCH/_common.sh"
 SCALE=1
 ROUNDS=7
 BUILD=1
@@ -22,10 +23,9 @@ while [ $# -gt 0 ]; do
         *) echo "usage: $0 [--scale S] [--rounds N] [--no-build]" >&2; exit 1 ;;
     esac
 done
-NINV=$(awk -v s="$SCALE" 'BEGIN { n = int(100000 * s / 20) * 20; if (n < 100) n = 100; print n }')
+NINV=$(bench_ninv "$SCALE")
 if [ "$BUILD" = 1 ]; then ensure_packages; build_install; fi
-start_cluster "shared_buffers=1GB" "max_wal_size=8GB" "checkpoint_timeout=30min" "autovacuum=off" \
-    "jit=off" "max_parallel_workers_per_gather=0" "random_page_cost=1.1"
+start_cluster "${BENCH_SETTINGS[@]}"
 export PGOPTIONS="-c client_min_messages=warning"
 VARS=(-v "top=$TOP" -v "ninv=$NINV" -v "nmisc=$NINV" -v "ntransfer=$((NINV / 10))")
 
@@ -57,12 +57,7 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 
 echo "denorm.rebuild_target against REFRESH MATERIALIZED VIEW, scale $SCALE, $ROUNDS alternated rounds, medians (ms):"
-sort -k2,2 -k1,1 "$results" | awk '
-    function med(list,   v, c, i, j, t) {
-        c = split(list, v, " ")
-        for (i = 2; i <= c; i++) { t = v[i] + 0; for (j = i - 1; j >= 1 && v[j] + 0 > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
-        return c % 2 ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
-    }
+sort -k2,2 -k1,1 "$results" | awk "$BENCH_AWK_MEDIAN"'
     { w[$1, $2] = w[$1, $2] " " $3; u[$1, $2] = u[$1, $2] " " $4; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
     END {
         printf "  %-22s %13s %12s %7s %12s %11s %7s\n", "target", "REFRESH wall", "denorm wall", "ratio", "REFRESH cpu", "denorm cpu", "ratio"

@@ -19,6 +19,7 @@
 #                     [--set NAME=VALUE ...]   (extra server settings)
 BENCH=$(cd "$(dirname "$0")" && pwd)
 source "$BENCH/../scripts/lib.sh"
+source "$BENCH/_common.sh"
 
 SCALE=0.1
 REPEAT=3
@@ -50,20 +51,9 @@ VARIANTS="none limit plrow plstmt denorm"
 MAINTAINING="limit plrow plstmt denorm"
 SCALING_VARIANTS="limit denorm"
 SCALING_CLIENTS="1 2 4"     # plus $CLIENTS, measured by the main uncontended run
-# Cluster settings, the same for every variant (scripts/lib.sh adds fsync=off).
-SETTINGS=("shared_buffers=1GB" "max_wal_size=8GB" "checkpoint_timeout=30min"
-          "autovacuum=off" "jit=off" "max_parallel_workers_per_gather=0"
-          # The data fits in shared_buffers (SSD-class storage): the usual
-          # setting for it. With the default 4, bulk maintenance of a few
-          # thousand keys hashes every target row of the type instead of
-          # probing the key index (bench/README.md, "Planner settings").
-          "random_page_cost=1.1")
-SETTINGS+=("${EXTRA_SETTINGS[@]}")
-
-# Sizes: S=1 is 100k invoices (1M items), 100k each of income, expense,
-# payment, 10k transfers. Invoices are a multiple of 20 (the W2 predicates
-# and the hot invoices assume it), at least 100.
-NINV=$(awk -v s="$SCALE" 'BEGIN { n = int(100000 * s / 20) * 20; if (n < 100) n = 100; print n }')
+# Cluster settings and sizes: bench/_common.sh.
+SETTINGS=("${BENCH_SETTINGS[@]}" "${EXTRA_SETTINGS[@]}")
+NINV=$(bench_ninv "$SCALE")
 NMISC=$NINV
 NTRANSFER=$((NINV / 10))
 PGBENCH=$PGBIN/pgbench
