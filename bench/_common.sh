@@ -27,3 +27,14 @@ BENCH_AWK_MEDIAN='
         for (i = 2; i <= c; i++) { t = v[i] + 0; for (j = i - 1; j >= 1 && v[j] + 0 > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
         return c % 2 ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
     }'
+
+# bench_setup: after a script's options (SCALE, BUILD), the common start:
+# NINV, the build if asked, a throwaway cluster with BENCH_SETTINGS, and
+# VARS, the psql variables of the workload files.
+bench_setup() {
+    NINV=$(bench_ninv "$SCALE")
+    if [ "$BUILD" = 1 ]; then ensure_packages; build_install; fi
+    start_cluster "${BENCH_SETTINGS[@]}"
+    export PGOPTIONS="-c client_min_messages=warning"
+    VARS=(-v "top=$TOP" -v "ninv=$NINV" -v "nmisc=$NINV" -v "ntransfer=$((NINV / 10))")
+}

@@ -30,11 +30,7 @@ while [ $# -gt 0 ]; do
         *) echo "unknown argument: $1" >&2; exit 1 ;;
     esac
 done
-NINV=$(bench_ninv "$SCALE")
-if [ "$BUILD" = 1 ]; then ensure_packages; build_install; fi
-start_cluster "${BENCH_SETTINGS[@]}"
-export PGOPTIONS="-c client_min_messages=warning"
-VARS=(-v "top=$TOP" -v "ninv=$NINV" -v "nmisc=$NINV" -v "ntransfer=$((NINV / 10))")
+bench_setup
 
 log "scale $SCALE ($NINV invoices): loading W1$([ "$W2" = 1 ] && echo ' and W2')"
 psql_q -c "CREATE DATABASE fc_tpl"

@@ -23,11 +23,7 @@ while [ $# -gt 0 ]; do
         *) echo "usage: $0 [--scale S] [--variants \"none limit denorm\"] [--no-build]" >&2; exit 1 ;;
     esac
 done
-NINV=$(bench_ninv "$SCALE")
-if [ "$BUILD" = 1 ]; then ensure_packages; build_install; fi
-start_cluster "${BENCH_SETTINGS[@]}"
-export PGOPTIONS="-c client_min_messages=warning"
-VARS=(-v "top=$TOP" -v "ninv=$NINV" -v "nmisc=$NINV" -v "ntransfer=$((NINV / 10))")
+bench_setup
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"; stop_cluster' EXIT
 

@@ -33,12 +33,8 @@ while [ $# -gt 0 ]; do
         *) sed -n '2,3p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1 ;;
     esac
 done
-NINV=$(bench_ninv "$SCALE")
-if [ "$BUILD" = 1 ]; then ensure_packages; build_install; fi
-start_cluster "${BENCH_SETTINGS[@]}"
+bench_setup
 source "$BENCH/_server_cpu.sh"
-export PGOPTIONS="-c client_min_messages=warning"
-VARS=(-v "top=$TOP" -v "ninv=$NINV" -v "nmisc=$NINV" -v "ntransfer=$((NINV / 10))")
 THREADS=$(nproc)
 
 log "scale $SCALE ($NINV invoices): loading W1, W2 and W4 for limit and denorm"

@@ -23,11 +23,7 @@ while [ $# -gt 0 ]; do
         *) echo "usage: $0 [--scale S] [--rounds N] [--no-build]" >&2; exit 1 ;;
     esac
 done
-NINV=$(bench_ninv "$SCALE")
-if [ "$BUILD" = 1 ]; then ensure_packages; build_install; fi
-start_cluster "${BENCH_SETTINGS[@]}"
-export PGOPTIONS="-c client_min_messages=warning"
-VARS=(-v "top=$TOP" -v "ninv=$NINV" -v "nmisc=$NINV" -v "ntransfer=$((NINV / 10))")
+bench_setup
 
 log "scale $SCALE ($NINV invoices): loading W1 with denorm, and with the limit and materialized views"
 psql_q -c "CREATE DATABASE rv_denorm" -c "CREATE DATABASE rv_matview"
