@@ -241,6 +241,23 @@ DELETE FROM mixed WHERE ty = 'b' AND id = 2;
 RESET session_replication_role;
 SELECT denorm.rebuild_target('mixed') AS rows_written;
 SELECT ty, id, note FROM mixed ORDER BY ty NULLS FIRST, id;
+-- The ranges follow the column's collation: under "und-x-icu" 'a' < 'B',
+-- under "C" 'B' < 'a'. Sorted the wrong way, the ranges would take the
+-- owned rows already in the table for hand-written ones, and the second
+-- swap would fail on their duplicates.
+CREATE TABLE by_icu (ty text COLLATE "und-x-icu", id int, note text, UNIQUE (ty, id));
+SELECT denorm.create_row_projection('rt_low_a', 'by_icu', $$ SELECT 'a'::text AS ty, id, 'owned' AS note FROM src_b $$,
+                                    type_column => 'ty', key_column => 'id');
+SELECT denorm.create_row_projection('rt_up_b', 'by_icu', $$ SELECT 'B'::text AS ty, id, 'owned' AS note FROM src_d $$,
+                                    type_column => 'ty', key_column => 'id');
+SET denorm.allow_direct_writes = on;
+INSERT INTO by_icu VALUES ('A', 1, 'hand'), ('b', 1, 'hand'), ('C', 1, 'hand');
+RESET denorm.allow_direct_writes;
+SELECT denorm.rebuild_target('by_icu') AS rows_written;
+-- Again, now that the old table holds the owned rows too.
+SELECT denorm.rebuild_target('by_icu') AS rows_written_again;
+SELECT ty, id, note FROM by_icu ORDER BY ty COLLATE "C", id;
+SELECT denorm.drop_projection(p) FROM unnest('{rt_low_a,rt_up_b}'::text[]) p;
 SELECT denorm.drop_projection(p) FROM unnest('{rt_b,rt_d}'::text[]) p;
 
 -- Mistakes.
