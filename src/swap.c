@@ -453,10 +453,13 @@ foreign_rows_sql(Relation target, List *specs)
 	Form_pg_attribute ty = TupleDescAttr(tdesc, get_attnum(RelationGetRelid(target), type_column) - 1);
 	const char *col = psprintf("t.%s", quote_identifier(type_column));
 	char	   *typname = sqlgen_type_name(ty->atttypid, ty->atttypmod);
-	TypeCacheEntry *tc = lookup_type_cache(ty->atttypid, TYPECACHE_EQ_OPR | TYPECACHE_LT_OPR |
-										   TYPECACHE_GT_OPR | TYPECACHE_CMP_PROC_FINFO);
+	TypeCacheEntry *tc = lookup_type_cache(ty->atttypid, TYPECACHE_LT_OPR | TYPECACHE_GT_OPR |
+										   TYPECACHE_CMP_PROC_FINFO);
+	bool		ordered = OidIsValid(tc->cmp_proc) && OidIsValid(tc->lt_opr) && OidIsValid(tc->gt_opr);
 	int			ntypes = list_length(specs);
 	OwnedType  *owned = palloc(sizeof(OwnedType) * ntypes);
+	Oid			typinput;
+	Oid			typioparam;
 	StringInfoData buf;
 	ListCell   *lc;
 	int			i;
@@ -474,26 +477,24 @@ foreign_rows_sql(Relation target, List *specs)
 		first = false;
 	}
 	appendStringInfo(&buf, " FROM ONLY %s t WHERE ", sqlgen_qualified_name(RelationGetRelid(target)));
+
+	getTypeInputInfo(ty->atttypid, &typinput, &typioparam);
 	foreach(lc, specs)
 	{
 		DenormSpec *spec = lfirst(lc);
-		Oid			typinput;
-		Oid			typioparam;
+		OwnedType  *o = &owned[foreach_current_index(lc)];
 
-		owned[foreach_current_index(lc)].literal =
-			psprintf("CAST(%s AS %s)", quote_literal_cstr(spec->type_value), typname);
-		if (OidIsValid(tc->cmp_proc))
-		{
-			getTypeInputInfo(ty->atttypid, &typinput, &typioparam);
-			owned[foreach_current_index(lc)].value =
-				OidInputFunctionCall(typinput, spec->type_value, typioparam, ty->atttypmod);
-		}
+		o->literal = psprintf("CAST(%s AS %s)", quote_literal_cstr(spec->type_value), typname);
+		if (ordered)
+			o->value = OidInputFunctionCall(typinput, spec->type_value, typioparam, ty->atttypmod);
 	}
 
-	if (!OidIsValid(tc->cmp_proc) || !OidIsValid(tc->lt_opr) || !OidIsValid(tc->gt_opr))
+	if (!ordered)
 	{
-		const char *eq = OidIsValid(tc->eq_opr) ? sqlgen_operator(tc->eq_opr) : "=";
+		const char *eq = sqlgen_eq_operator(ty->atttypid);
 
+		if (eq == NULL)
+			eq = "=";
 		appendStringInfoChar(&buf, '(');
 		for (i = 0; i < ntypes; i++)
 			appendStringInfo(&buf, "%s%s %s %s", i ? " OR " : "", col, eq, owned[i].literal);
