@@ -8,29 +8,19 @@
 -- rebuilds it in place, cascade to the invoice journal lines included.
 \o /dev/null
 
-SET denorm.allow_direct_writes = on;
-UPDATE invoice SET total_amount = 0, subtotal_amount = 0, item_count = 0;
-RESET denorm.allow_direct_writes;
-VACUUM invoice, account_transaction;
-CHECKPOINT;
+\ir _empty_invoice_totals.sql
 \set step invoice_totals/invoice
 \ir _step_begin.sql
 SELECT denorm.rebuild_target('invoice');
 \ir _step_end.sql
 
-SET denorm.allow_direct_writes = on;
-TRUNCATE financial_transaction;
-RESET denorm.allow_direct_writes;
-CHECKPOINT;
+\ir _empty_financial_transaction.sql
 \set step financial_transaction/financial_transaction
 \ir _step_begin.sql
 SELECT denorm.rebuild_target('financial_transaction');
 \ir _step_end.sql
 
-SET denorm.allow_direct_writes = on;
-TRUNCATE journal_entry, account_transaction;
-RESET denorm.allow_direct_writes;
-CHECKPOINT;
+\ir _empty_journal.sql
 \set step journal/journal_entry
 \ir _step_begin.sql
 SELECT denorm.rebuild_target('journal_entry');

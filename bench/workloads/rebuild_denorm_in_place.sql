@@ -9,20 +9,13 @@
 -- invoice_totals includes denorm's cascade to the invoice journal lines.
 \o /dev/null
 
-SET denorm.allow_direct_writes = on;
-UPDATE invoice SET total_amount = 0, subtotal_amount = 0, item_count = 0;
-RESET denorm.allow_direct_writes;
-VACUUM invoice, account_transaction;
-CHECKPOINT;
+\ir _empty_invoice_totals.sql
 \set step invoice_totals/invoice_totals
 \ir _step_begin.sql
 SELECT denorm.rebuild('invoice_totals');
 \ir _step_end.sql
 
-SET denorm.allow_direct_writes = on;
-TRUNCATE financial_transaction;
-RESET denorm.allow_direct_writes;
-CHECKPOINT;
+\ir _empty_financial_transaction.sql
 \set step financial_transaction/ft_income
 \ir _step_begin.sql
 SELECT denorm.rebuild('ft_income');
@@ -40,10 +33,7 @@ SELECT denorm.rebuild('ft_payment');
 SELECT denorm.rebuild('ft_transfer');
 \ir _step_end.sql
 
-SET denorm.allow_direct_writes = on;
-TRUNCATE journal_entry, account_transaction;
-RESET denorm.allow_direct_writes;
-CHECKPOINT;
+\ir _empty_journal.sql
 \set step journal/je_invoice
 \ir _step_begin.sql
 SELECT denorm.rebuild('je_invoice');

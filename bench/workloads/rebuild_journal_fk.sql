@@ -3,10 +3,7 @@
 -- the journal tables emptied and rebuilt with denorm.rebuild_target, with
 -- the foreign key, then again after dropping it (in this copy only).
 \o /dev/null
-SET denorm.allow_direct_writes = on;
-TRUNCATE journal_entry, account_transaction;
-RESET denorm.allow_direct_writes;
-CHECKPOINT;
+\ir _empty_journal.sql
 \set step with_fk/journal_entry
 \ir _step_begin.sql
 SELECT denorm.rebuild_target('journal_entry');
@@ -17,10 +14,7 @@ SELECT denorm.rebuild_target('account_transaction');
 \ir _step_end.sql
 
 ALTER TABLE account_transaction DROP CONSTRAINT account_transaction_canonical_type_canonical_pk_fkey;
-SET denorm.allow_direct_writes = on;
-TRUNCATE journal_entry, account_transaction;
-RESET denorm.allow_direct_writes;
-CHECKPOINT;
+\ir _empty_journal.sql
 \set step without_fk/journal_entry
 \ir _step_begin.sql
 SELECT denorm.rebuild_target('journal_entry');
