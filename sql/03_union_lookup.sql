@@ -29,7 +29,7 @@ SELECT denorm.create_row_projection('uni_expense', 'ledger', $$
       FROM expense e JOIN account a ON a.id = e.account_id
 $$);
 SELECT name, source, target FROM denorm.projections ORDER BY name;
-SELECT tgrelid::regclass, count(*) FROM pg_trigger WHERE tgname LIKE 'denorm_uni_%'
+SELECT tgrelid::regclass, count(*) FROM pg_trigger WHERE (tgname LIKE 'denorm_uni_%' OR tgname = 'denorm_guard')
  GROUP BY 1 ORDER BY tgrelid::regclass::text;
 
 INSERT INTO account VALUES (1, 'Bank', 'B'), (2, 'Cash', 'C');

@@ -39,6 +39,32 @@ SELECT projection, key, problem, expected, actual FROM denorm.audit('grd_income'
 SELECT denorm.repair('grd_income');
 SELECT * FROM feed;
 
+-- A row target has one guard, shared by every row projection into it: it
+-- names them all, stays while one is left, and goes with the last.
+CREATE TABLE expense (id int PRIMARY KEY, amount numeric(12,2) NOT NULL);
+SELECT denorm.create_row_projection('grd_expense', 'feed', $$
+    SELECT 'expense'::text AS canonical_type, e.id AS canonical_pk, -e.amount AS amount FROM expense e
+$$);
+SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = 'feed'::regclass AND NOT tgisinternal;
+SELECT name, triggers FROM denorm.projections WHERE target = 'feed'::regclass ORDER BY name;
+INSERT INTO expense VALUES (1, 4);
+DELETE FROM feed WHERE canonical_type = 'expense';
+-- Disabling one projection's trigger warns about that projection alone.
+ALTER TABLE income DISABLE TRIGGER denorm_grd_income_upd;
+ALTER TABLE income ENABLE TRIGGER denorm_grd_income_upd;
+SELECT denorm.drop_projection('grd_expense');
+SELECT tgname FROM pg_trigger WHERE tgrelid = 'feed'::regclass AND NOT tgisinternal;
+DELETE FROM feed WHERE canonical_type = 'expense';
+-- Disabling it lets direct writes through, and says so.
+ALTER TABLE feed DISABLE TRIGGER denorm_guard;
+ALTER TABLE feed ENABLE TRIGGER denorm_guard;
+-- A guard without an argument on a table no row projection writes is a
+-- mistake, not a guard.
+CREATE TABLE stray (id int);
+CREATE TRIGGER denorm_guard BEFORE INSERT ON stray FOR EACH STATEMENT EXECUTE FUNCTION denorm.guard();
+INSERT INTO stray VALUES (1);
+DROP TABLE stray;
+
 -- Column target: the application writes its own columns freely, the owned
 -- ones only to their current value (ORMs save whole rows).
 CREATE TABLE invoice (id int PRIMARY KEY, number text, total numeric(12,2) NOT NULL DEFAULT 0,
@@ -77,5 +103,6 @@ SELECT denorm.create_column_projection('grd_bad', 'invoice', 'SELECT 1', on_stal
 SELECT * FROM denorm.audit();
 SELECT denorm.drop_projection('grd_totals');
 SELECT denorm.drop_projection('grd_income');
+SELECT count(*) AS guards_left FROM pg_trigger WHERE tgrelid = 'feed'::regclass AND NOT tgisinternal;
 DROP SCHEMA grd CASCADE;
 DROP ROLE grd_app;

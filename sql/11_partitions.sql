@@ -18,7 +18,7 @@ SELECT denorm.create_row_projection('part_income', 'feed', $$
     SELECT 'income'::text AS canonical_type, i.id AS canonical_pk, i.amount FROM income i
 $$);
 SELECT tgrelid::regclass AS table, count(*) AS triggers FROM pg_trigger
- WHERE tgname LIKE 'denorm_part_income_%' GROUP BY 1 ORDER BY tgrelid::regclass::text;
+ WHERE tgname LIKE 'denorm_part_income_%' OR tgname = 'denorm_guard' GROUP BY 1 ORDER BY tgrelid::regclass::text;
 
 INSERT INTO income VALUES (1, 2026, 10), (120, 2026, 20), (170, 2026, 30);   -- through the parent
 INSERT INTO income_2b VALUES (180, 2026, 40);                                -- into a partition
@@ -40,12 +40,23 @@ ALTER TABLE income ATTACH PARTITION income_4 FOR VALUES FROM (300) TO (400);
 UPDATE income_4 SET amount = 62 WHERE id = 301;
 SELECT * FROM feed ORDER BY canonical_pk;
 SELECT tgrelid::regclass AS table, count(*) AS triggers FROM pg_trigger
- WHERE tgname LIKE 'denorm_part_income_%' GROUP BY 1 ORDER BY tgrelid::regclass::text;
+ WHERE tgname LIKE 'denorm_part_income_%' OR tgname = 'denorm_guard' GROUP BY 1 ORDER BY tgrelid::regclass::text;
 -- Detached: its rows leave the projection, its triggers leave it.
 ALTER TABLE income DETACH PARTITION income_4;
 SELECT count(*) AS triggers_left FROM pg_trigger WHERE tgrelid = 'income_4'::regclass;
 UPDATE income_4 SET amount = 0;
 SELECT * FROM feed ORDER BY canonical_pk;
+
+-- A partition attached to the target gets the guard, and loses it detached.
+CREATE TABLE feed_other (canonical_type text, canonical_pk int, amount numeric(12,2),
+                         PRIMARY KEY (canonical_type, canonical_pk));
+ALTER TABLE feed ATTACH PARTITION feed_other FOR VALUES IN ('other');
+SELECT tgname FROM pg_trigger WHERE tgrelid = 'feed_other'::regclass AND NOT tgisinternal;
+INSERT INTO feed_other VALUES ('other', 1, 0);
+ALTER TABLE feed DETACH PARTITION feed_other;
+SELECT count(*) AS triggers_left FROM pg_trigger WHERE tgrelid = 'feed_other'::regclass AND NOT tgisinternal;
+INSERT INTO feed_other VALUES ('other', 1, 0);
+DROP TABLE feed_other;
 
 -- A column projection over a partitioned source.
 CREATE TABLE invoice (id int PRIMARY KEY, total numeric(12,2) NOT NULL DEFAULT 0, items int NOT NULL DEFAULT 0);

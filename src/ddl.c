@@ -320,24 +320,63 @@ warn_disabled(Registration *r, Oid relid)
 					 r->name)));
 }
 
-/* Does a denorm trigger of projection r sit on table relid (and match name, if given)? */
+/*
+ * Does a trigger on table relid (named name, if given) call one of denorm's
+ * trigger functions for projection r? By its argument, not its name: a
+ * trigger declared by hand may have any name, and "denorm_a_" is also the
+ * start of projection a_b's trigger names.
+ */
 static bool
 has_trigger(Registration *r, Oid relid, const char *name)
 {
-	Datum		args[2];
-	Oid			types[2] = {OIDOID, TEXTOID};
+	Datum		args[3];
+	Oid			types[3] = {OIDOID, TEXTOID, TEXTOID};
+	char		nulls[3] = {' ', name ? ' ' : 'n', ' '};
 	bool		found;
 
 	args[0] = ObjectIdGetDatum(relid);
-	args[1] = CStringGetTextDatum(name ? name : psprintf("denorm\\_%s\\_%%", r->name));
+	args[1] = name ? CStringGetTextDatum(name) : (Datum) 0;
+	args[2] = CStringGetTextDatum(r->name);
 	SPI_connect();
-	if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid OPERATOR(pg_catalog.=) $1 "
-							  "AND tgname OPERATOR(pg_catalog.~~) $2",
-							  2, types, args, NULL, false, 1) != SPI_OK_SELECT)
+	if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_trigger t "
+							  " WHERE t.tgrelid OPERATOR(pg_catalog.=) $1 "
+							  "   AND ($2 IS NULL OR t.tgname OPERATOR(pg_catalog.=) $2) "
+							  "   AND t.tgfoid IN (SELECT f.oid FROM pg_catalog.pg_proc f "
+							  "                     WHERE f.pronamespace OPERATOR(pg_catalog.=) 'denorm'::pg_catalog.regnamespace "
+							  "                       AND f.prorettype OPERATOR(pg_catalog.=) 'pg_catalog.trigger'::pg_catalog.regtype) "
+							  "   AND t.tgnargs OPERATOR(pg_catalog.=) 1 "
+							  "   AND pg_catalog.convert_from(pg_catalog.substring(t.tgargs, 1, "
+							  "         pg_catalog.length(t.tgargs) OPERATOR(pg_catalog.-) 1), 'SQL_ASCII') OPERATOR(pg_catalog.=) $3",
+							  3, types, args, nulls, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read pg_trigger");
 	found = SPI_processed > 0;
 	SPI_finish();
 	return found;
+}
+
+/* Disabling a row target's shared guard lets direct writes through. */
+static void
+warn_guard_disabled(Oid relid, const char *name)
+{
+	bool		found;
+
+	if (strcmp(name, ROW_GUARD_TRIGGER) != 0)
+		return;
+	SPI_connect();
+	if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_trigger t "
+							  " WHERE t.tgrelid OPERATOR(pg_catalog.=) $1 AND t.tgname OPERATOR(pg_catalog.=) $2 "
+							  "   AND t.tgfoid OPERATOR(pg_catalog.=) 'denorm.guard()'::pg_catalog.regprocedure",
+							  2, (Oid[]) {OIDOID, TEXTOID},
+							  (Datum[]) {ObjectIdGetDatum(relid), CStringGetTextDatum(name)},
+							  NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read pg_trigger");
+	found = SPI_processed > 0;
+	SPI_finish();
+	if (found)
+		ereport(WARNING,
+				(errmsg("direct writes to %s are no longer refused while trigger %s is disabled",
+						qualified(relid), ROW_GUARD_TRIGGER),
+				 errhint("Enable it again; denorm.audit() reports the drift such writes cause, and denorm.repair() undoes it.")));
 }
 
 /* ALTER TABLE on a table projections use. */
@@ -379,6 +418,9 @@ check_alter(List *regs, AlterTableStmt *stmt)
 				refuse_for(regs, relid_of((RangeVar *) cmd->def), "add an inheritance child to",
 						   "Inheritance would hide writes from denorm's triggers.");
 				break;
+			case AT_DisableTrig:
+				warn_guard_disabled(relid, cmd->name);
+				break;
 			default:
 				break;
 		}
@@ -413,8 +455,7 @@ check_alter(List *regs, AlterTableStmt *stmt)
 							 errhint("Drop the projection, alter the column, and register the projection again.")));
 					break;
 				case AT_DisableTrig:
-					if (has_trigger(r, relid, cmd->name) &&
-						strncmp(cmd->name, "denorm_", 7) == 0)
+					if (has_trigger(r, relid, cmd->name))
 						warn_disabled(r, relid);
 					break;
 				case AT_DisableTrigAll:
@@ -583,6 +624,8 @@ follow_detach(List *specs, Oid partition, Oid former_parent)
 				run_as_owner(psprintf("SELECT denorm.rebuild(%s)", quote_literal_cstr(spec->name)));
 		}
 	}
+	/* The detached tables that no row projection targets any more. */
+	run_as_owner(trigdef_drop_unused_row_guards());
 }
 
 Datum

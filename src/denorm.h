@@ -27,6 +27,9 @@
 #define ENR_OLD		"denorm_old"
 #define ENR_KEYS	"denorm_keys"
 
+/* The one statement guard of a row target, shared by its projections (trigdef.c). */
+#define ROW_GUARD_TRIGGER "denorm_guard"
+
 typedef enum DenormKind
 {
 	DENORM_ROW,
@@ -372,6 +375,7 @@ extern bool guard_target_is_being_maintained(Oid relid);
 
 /* guard.c */
 extern HeapTuple guard_fire(DenormSpec *spec, TriggerData *td);
+extern void guard_row_table(TriggerData *td);
 
 /* role.c */
 typedef struct DenormRole
@@ -413,6 +417,8 @@ extern List *trigdef_all(DenormSpec *spec);
 extern List *trigdef_for_tree(DenormSpec *spec, Oid top);
 extern bool trigdef_uses(DenormSpec *spec, Oid table);
 extern List *trigdef_flush(DenormSpec *spec);
+extern char *trigdef_row_guard(Oid table);
+extern char *trigdef_drop_unused_row_guards(void);
 
 /* register.c */
 extern Oid	denorm_def_namespace(void);

@@ -46,9 +46,12 @@ qualified(Oid relid)
 									  get_rel_name(relid));
 }
 
-/* "projections a, b" and "tables x, y" feeding a row target, for messages. */
-static void
-feeders(DenormSpec *spec, StringInfo projections, StringInfo sources)
+/*
+ * "projections a, b" and "tables x, y": the row projections writing relid
+ * (or the partitioned table it belongs to), for messages. Returns how many.
+ */
+static int
+feeders(Oid relid, StringInfo projections, StringInfo sources)
 {
 	ListCell   *lc;
 	int			n = 0;
@@ -59,7 +62,7 @@ feeders(DenormSpec *spec, StringInfo projections, StringInfo sources)
 
 		if (o == NULL)
 			continue;
-		if (o->target == spec->target)
+		if (o->kind == DENORM_ROW && role_in_tree(relid, o->target))
 		{
 			appendStringInfo(projections, "%s\"%s\"", n > 0 ? ", " : "", o->name);
 			appendStringInfo(sources, "%s%s", n > 0 ? ", " : "", qualified(o->source));
@@ -67,25 +70,32 @@ feeders(DenormSpec *spec, StringInfo projections, StringInfo sources)
 		}
 		spec_release(o);
 	}
+	return n;
 }
 
 /*
- * BEFORE ... FOR EACH STATEMENT on a row projection's target. Maintenance's
- * own statements never get here: denorm_guard lets them through before it
- * looks the projection up.
+ * BEFORE ... FOR EACH STATEMENT on a row projection's target: denorm_guard,
+ * the one guard of all the table's row projections (no argument), or a
+ * guard declared by hand for one of them. Maintenance's own statements
+ * never get here: denorm_guard lets them through before anything else.
  */
-static void
-guard_row_target(DenormSpec *spec, TriggerData *td)
+void
+guard_row_table(TriggerData *td)
 {
 	Oid			relid = RelationGetRelid(td->tg_relation);
 	StringInfoData projections;
 	StringInfoData sources;
 
-	if (denorm_allow_direct_writes)
-		return;
 	initStringInfo(&projections);
 	initStringInfo(&sources);
-	feeders(spec, &projections, &sources);
+	if (feeders(relid, &projections, &sources) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("trigger \"%s\" on table %s: denorm.guard() is on a table that is not the target of any row projection",
+						td->tg_trigger->tgname, RelationGetRelationName(td->tg_relation)),
+				 errhint("Drop the trigger, or give denorm.guard() the name of the column projection it guards.")));
+	if (denorm_allow_direct_writes)
+		return;
 	ereport(ERROR,
 			(errcode(ERRCODE_DENORM_ROW_TARGET),
 			 errmsg("cannot %s %s: its rows are maintained by projection%s %s",
@@ -205,7 +215,7 @@ guard_fire(DenormSpec *spec, TriggerData *td)
 {
 	if (spec->kind == DENORM_ROW)
 	{
-		guard_row_target(spec, td);
+		guard_row_table(td);
 		return NULL;			/* statement-level BEFORE: value ignored */
 	}
 	return guard_column_target(spec, td);

@@ -822,6 +822,7 @@ denorm_drop_projection(PG_FUNCTION_ARGS)
 					 SPI_OK_DELETE);
 	foreach(lc, projection_triggers(name))
 		run_sql_as_owner(psprintf("DROP TRIGGER %s", (char *) lfirst(lc)), SPI_OK_UTILITY);
+	run_sql_as_owner(trigdef_drop_unused_row_guards(), SPI_OK_UTILITY);
 	view = get_relname_relid(name, denorm_def_namespace());
 	if (OidIsValid(view))
 		run_sql_as_owner(psprintf("DROP VIEW %s", quote_qualified_identifier(DEF_SCHEMA, name)),

@@ -4,6 +4,12 @@
  * guard (and for column projections the target-side maintain() triggers) on
  * its target. Partitioned tables get them on every member of the tree, since
  * statement triggers fire only for the table a statement names.
+ *
+ * A row target has one guard, denorm_guard, shared by every row projection
+ * into it (CREATE OR REPLACE, so each registration may declare it): every
+ * trigger of a table is fired and copied into each statement's result
+ * relation, maintenance's own statements included, so one guard instead of
+ * one per projection makes every write to the target cheaper.
  */
 #include "postgres.h"
 
@@ -64,13 +70,44 @@ trigdef_flush(DenormSpec *spec)
 	return out;
 }
 
+/* The guard of a row target (one table, not its partitions). */
+char *
+trigdef_row_guard(Oid table)
+{
+	return psprintf("CREATE OR REPLACE TRIGGER %s BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s "
+					"FOR EACH STATEMENT EXECUTE FUNCTION denorm.guard()",
+					ROW_GUARD_TRIGGER, qualified(table));
+}
+
+/*
+ * A statement that drops every denorm_guard left on a table no row projection
+ * writes any more (its last one was dropped, or it was detached from the
+ * partitioned table they write). pg_partition_tree() of a table that is not
+ * partitioned is empty, hence the first test.
+ */
+char *
+trigdef_drop_unused_row_guards(void)
+{
+	return psprintf("DO $denorm$ DECLARE t record; BEGIN "
+					"FOR t IN SELECT g.tgrelid::pg_catalog.regclass AS rel FROM pg_catalog.pg_trigger g "
+					" WHERE g.tgname OPERATOR(pg_catalog.=) %s AND g.tgnargs OPERATOR(pg_catalog.=) 0 "
+					"   AND g.tgfoid OPERATOR(pg_catalog.=) 'denorm.guard()'::pg_catalog.regprocedure "
+					"   AND NOT g.tgisinternal "
+					"   AND NOT EXISTS (SELECT 1 FROM denorm.projection p "
+					"                    WHERE p.kind OPERATOR(pg_catalog.=) 'row' "
+					"                      AND (g.tgrelid OPERATOR(pg_catalog.=) p.target "
+					"                           OR g.tgrelid IN (SELECT relid FROM pg_catalog.pg_partition_tree(p.target)))) LOOP "
+					"  EXECUTE pg_catalog.format('DROP TRIGGER %%I ON %%s', %s, t.rel); "
+					"END LOOP; END $denorm$",
+					quote_literal_cstr(ROW_GUARD_TRIGGER), quote_literal_cstr(ROW_GUARD_TRIGGER));
+}
+
 /* The statements for one table (not its partitions). */
 static void
 for_table(List **out, DenormSpec *spec, Oid table)
 {
 	char	   *rel = qualified(table);
 	char	   *maintain = psprintf("denorm.maintain(%s)", quote_literal_cstr(spec->name));
-	char	   *guard = psprintf("denorm.guard(%s)", quote_literal_cstr(spec->name));
 	bool		reads = role_in_tree(table, spec->source);
 	int			i;
 
@@ -97,21 +134,15 @@ for_table(List **out, DenormSpec *spec, Oid table)
 		return;
 	if (spec->kind == DENORM_ROW)
 	{
-		/*
-		 * One trigger for all four events: every trigger of a table is
-		 * copied into each statement's result relation, maintenance's own
-		 * statements included, so fewer triggers are cheaper writes.
-		 */
-		*out = lappend(*out, psprintf("CREATE TRIGGER %s BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s "
-									  "FOR EACH STATEMENT EXECUTE FUNCTION %s",
-									  trigger_name(spec, "guard"), rel, guard));
+		/* One trigger for all four events, and for all the table's projections. */
+		*out = lappend(*out, trigdef_row_guard(table));
 		return;
 	}
 	/* A row trigger on a partitioned table is cloned to its partitions by PostgreSQL. */
 	if (table == spec->target)
 		*out = lappend(*out, psprintf("CREATE TRIGGER %s BEFORE INSERT OR UPDATE ON %s "
-									  "FOR EACH ROW EXECUTE FUNCTION %s",
-									  trigger_name(spec, "guard"), rel, guard));
+									  "FOR EACH ROW EXECUTE FUNCTION denorm.guard(%s)",
+									  trigger_name(spec, "guard"), rel, quote_literal_cstr(spec->name)));
 	*out = lappend(*out, psprintf("CREATE TRIGGER %s AFTER UPDATE ON %s REFERENCING OLD TABLE AS %s NEW TABLE AS %s "
 								  "FOR EACH STATEMENT EXECUTE FUNCTION %s",
 								  trigger_name(spec, "tgt_upd"), rel, ENR_OLD, ENR_NEW, maintain));

@@ -32,12 +32,12 @@ protocol_error(const char *fn, const char *what, TriggerData *td)
 
 /* The projection named by the trigger's only argument. */
 static DenormSpec *
-trigger_spec(const char *fn, TriggerData *td)
+trigger_spec(const char *fn, const char *arguments, TriggerData *td)
 {
 	DenormSpec *spec;
 
 	if (td->tg_trigger->tgnargs != 1)
-		protocol_error(fn, "takes exactly one argument, the name of a projection", td);
+		protocol_error(fn, arguments, td);
 	spec = spec_lookup(td->tg_trigger->tgargs[0], true);
 	if (spec == NULL)
 		ereport(ERROR,
@@ -81,7 +81,7 @@ denorm_maintain(PG_FUNCTION_ARGS)
 					   "needs its transition tables: REFERENCING NEW TABLE for INSERT, OLD TABLE for DELETE, both for UPDATE",
 					   td);
 
-	spec = trigger_spec("denorm.maintain", td);
+	spec = trigger_spec("denorm.maintain", "takes exactly one argument, the name of a projection", td);
 	memset(&call, 0, sizeof(call));
 	call.spec = spec;
 	call.rel = td->tg_relation;
@@ -138,14 +138,24 @@ denorm_guard(PG_FUNCTION_ARGS)
 		protocol_error("denorm.guard", "must be fired BEFORE", td);
 
 	/*
-	 * A statement of maintenance on its own target: every projection into
-	 * the table has a guard trigger, and all of them fire for each
-	 * maintenance statement. Let it through before looking anything up.
+	 * A statement of maintenance on its own target: the guard fires for each
+	 * one. Let it through before looking anything up.
 	 */
 	if (TRIGGER_FIRED_FOR_STATEMENT(ev) &&
 		guard_target_is_being_maintained(RelationGetRelid(td->tg_relation)))
 		return PointerGetDatum(NULL);
-	spec = trigger_spec("denorm.guard", td);
+	if (td->tg_trigger->tgnargs == 0)
+	{
+		/* denorm_guard: the one guard of a row target, for all its projections. */
+		if (!TRIGGER_FIRED_FOR_STATEMENT(ev))
+			protocol_error("denorm.guard",
+						   "without an argument guards a row projection's target, and must be fired FOR EACH STATEMENT",
+						   td);
+		guard_row_table(td);
+		return PointerGetDatum(NULL);
+	}
+	spec = trigger_spec("denorm.guard",
+						"takes one argument, the name of a projection (none on a row projection's target)", td);
 	PG_TRY();
 	{
 		if (!role_in_tree(RelationGetRelid(td->tg_relation), spec->target))

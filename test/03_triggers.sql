@@ -3,7 +3,7 @@
 -- (trigger protocol violated) or 42704 (unknown projection) and the exact
 -- message; trigger_ddl and drop_projection on unknown names.
 BEGIN;
-SELECT plan(70);
+SELECT plan(71);
 SET LOCAL client_min_messages = warning;
 
 CREATE SCHEMA tap_trg;
@@ -241,15 +241,23 @@ SELECT throws_ok($$DELETE FROM invoice WHERE id = 1$$, '39P01',
                  'guard BEFORE DELETE on a column target');
 DROP TRIGGER g_delete ON invoice;
 
-CREATE TRIGGER g_no_arg BEFORE INSERT ON tgt FOR EACH STATEMENT EXECUTE FUNCTION denorm.guard();
+-- Without an argument, guard() is a row target's one guard (denorm_guard):
+-- statement-level, on a table some row projection writes.
+CREATE TRIGGER g_no_arg BEFORE INSERT ON tgt FOR EACH ROW EXECUTE FUNCTION denorm.guard();
 SELECT throws_ok($$INSERT INTO tgt VALUES ('y', 1, 1)$$, '39P01',
-                 'trigger "g_no_arg" on table tgt: denorm.guard() takes exactly one argument, the name of a projection',
-                 'guard with no argument');
+                 'trigger "g_no_arg" on table tgt: denorm.guard() without an argument guards a row projection''s target, and must be fired FOR EACH STATEMENT',
+                 'guard with no argument FOR EACH ROW');
 DROP TRIGGER g_no_arg ON tgt;
+
+CREATE TRIGGER g_no_arg BEFORE INSERT ON other FOR EACH STATEMENT EXECUTE FUNCTION denorm.guard();
+SELECT throws_ok($$INSERT INTO other VALUES (1)$$, '39P01',
+                 'trigger "g_no_arg" on table other: denorm.guard() is on a table that is not the target of any row projection',
+                 'guard with no argument on a table no row projection writes');
+DROP TRIGGER g_no_arg ON other;
 
 CREATE TRIGGER g_two_args BEFORE INSERT ON tgt FOR EACH STATEMENT EXECUTE FUNCTION denorm.guard('trg_p', 'x');
 SELECT throws_ok($$INSERT INTO tgt VALUES ('y', 1, 1)$$, '39P01',
-                 'trigger "g_two_args" on table tgt: denorm.guard() takes exactly one argument, the name of a projection',
+                 'trigger "g_two_args" on table tgt: denorm.guard() takes one argument, the name of a projection (none on a row projection''s target)',
                  'guard with two arguments');
 DROP TRIGGER g_two_args ON tgt;
 
@@ -279,7 +287,7 @@ SELECT results_eq($$SELECT * FROM denorm.trigger_ddl('trg_p')$$, $$VALUES
     ('CREATE TRIGGER denorm_trg_p_upd AFTER UPDATE ON tap_trg.src REFERENCING OLD TABLE AS denorm_old NEW TABLE AS denorm_new FOR EACH STATEMENT EXECUTE FUNCTION denorm.maintain(''trg_p'');'),
     ('CREATE TRIGGER denorm_trg_p_del AFTER DELETE ON tap_trg.src REFERENCING OLD TABLE AS denorm_old FOR EACH STATEMENT EXECUTE FUNCTION denorm.maintain(''trg_p'');'),
     ('CREATE TRIGGER denorm_trg_p_trunc AFTER TRUNCATE ON tap_trg.src FOR EACH STATEMENT EXECUTE FUNCTION denorm.maintain(''trg_p'');'),
-    ('CREATE TRIGGER denorm_trg_p_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON tap_trg.tgt FOR EACH STATEMENT EXECUTE FUNCTION denorm.guard(''trg_p'');')
+    ('CREATE OR REPLACE TRIGGER denorm_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON tap_trg.tgt FOR EACH STATEMENT EXECUTE FUNCTION denorm.guard();')
     $$, 'trigger_ddl prints the five statements of a row projection');
 
 -- Execute them: the projection now works (the positive control for all of
