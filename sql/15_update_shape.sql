@@ -115,6 +115,50 @@ SELECT count(*) AS rows_of_category_2 FROM part WHERE label = 'ink';
 UPDATE category SET id = 2 WHERE id = 3;
 SELECT * FROM drift;
 
+-- An in-place update rewrites only the outputs a written column feeds: an
+-- output reads the source columns in it, through VALUES the columns of its
+-- cells, and through a lookup the columns the joins read.
+SELECT statement FROM denorm.statements('shape_pairs')
+ WHERE purpose = 'update in place: the source columns each output reads';
+UPDATE doc SET note = 'only the note' WHERE id = 1;
+UPDATE doc SET amount = amount + 1 WHERE id = 1;
+SELECT purpose FROM denorm.statements('shape_pairs') WHERE purpose LIKE 'update in place of%' ORDER BY 1;
+SELECT part_key, amount, label, note FROM part WHERE canonical_pk = 1 ORDER BY canonical_type, part_key;
+SELECT * FROM drift;
+
+-- One row per source row with a LEFT JOIN lookup: a new join key keeps the
+-- shape, and the looked-up output follows it.
+CREATE TABLE tagged (canonical_type text, canonical_pk int, label text, note text,
+                     PRIMARY KEY (canonical_type, canonical_pk));
+SELECT denorm.create_row_projection('shape_tagged', 'tagged', $$
+    SELECT 'doc'::text AS canonical_type, d.id AS canonical_pk, c.label, d.note
+      FROM doc d LEFT JOIN category c ON c.id = d.cat_id
+$$);
+SELECT denorm.rebuild('shape_tagged');
+SELECT statement FROM denorm.statements('shape_tagged')
+ WHERE purpose = 'update in place: the source columns each output reads';
+UPDATE doc SET cat_id = 2 WHERE id = 1;
+UPDATE doc SET note = 'tagged' WHERE id = 1;
+SELECT purpose FROM denorm.statements('shape_tagged') WHERE purpose LIKE 'update in place of%' ORDER BY 1;
+SELECT * FROM tagged WHERE canonical_pk = 1;
+
+-- A BEFORE ROW trigger may change columns the statement did not name: the
+-- SET list then proves nothing, and every output is rewritten.
+CREATE FUNCTION stamp_note() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.note := 'stamped ' || NEW.amount;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER stamp BEFORE UPDATE ON doc FOR EACH ROW EXECUTE FUNCTION stamp_note();
+ALTER TABLE doc ADD COLUMN seen_at date;      -- read by no projection
+UPDATE doc SET seen_at = date '2026-12-06' WHERE id = 1;
+UPDATE doc SET amount = 5 WHERE id = 1;
+SELECT note FROM tagged WHERE canonical_pk = 1;
+SELECT DISTINCT note FROM part WHERE canonical_pk = 1;
+DROP TRIGGER stamp ON doc;
+SELECT * FROM drift;
+SELECT denorm.drop_projection('shape_tagged');
+
 -- Large statements (past the escalation threshold the per-row comparison is
 -- replaced by the SET list and one scan for a changed shape column).
 SET denorm.lock_escalation_threshold = 2;

@@ -166,11 +166,15 @@ spec_release(DenormSpec *spec)
 static void
 spec_free(DenormSpec *spec)
 {
+	ListCell   *lc;
 	int			i;
 
 	for (i = 0; i < lengthof(spec->plans); i++)
 		if (spec->plans[i])
 			SPI_freeplan(spec->plans[i]);
+	foreach(lc, spec->inplace_variants)
+		if (((InplaceVariant *) lfirst(lc))->plan)
+			SPI_freeplan(((InplaceVariant *) lfirst(lc))->plan);
 	for (i = 0; i < spec->nlookups; i++)
 	{
 		DenormLookup *lk = &spec->lookups[i];

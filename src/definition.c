@@ -406,16 +406,6 @@ is_identity_output(DenormSpec *spec, TargetEntry *tle)
 	return false;
 }
 
-/*
- * The columns of relation of_rti (the source, or a lookup) that decide which
- * target rows a source row yields and what identifies them: those in join and WHERE conditions, in identity
- * outputs, in functions and subqueries of FROM, and in the VALUES columns
- * that feed identity outputs or conditions. An UPDATE that changes none of
- * them changes values in rows that already exist and no others, so a plain
- * UPDATE of those rows maintains it (RP_UPDATE_SIMPLE). The other VALUES
- * columns (the amounts of the journal lines) and the value outputs are
- * left out: that is the point.
- */
 /* Add the columns of the source read at levelsup in n to *cols. */
 static void
 pull_source_columns(Node *n, int levelsup, int source_rti, Bitmapset **cols)
@@ -543,6 +533,92 @@ shape_columns(DenormSpec *spec, Query *q, int of_rti)
 			pull_source_columns((Node *) rte->subquery, 1, of_rti, &shape);
 	}
 	return shape;
+}
+
+/*
+ * The source columns whose values reach expression expr (of query q, read
+ * at levelsup): the source's own columns; through a column of a VALUES
+ * list, the source columns of that column's cells; through a lookup's
+ * column, the source columns the joins read (they choose the lookup row).
+ * Anything else (a whole row, a subquery or function in FROM) may depend on
+ * any column: *all is set.
+ */
+static void
+expr_source_columns(Query *q, Node *expr, int levelsup, int source_rti,
+					Bitmapset *join_cols, Bitmapset **cols, bool *all)
+{
+	ListCell   *lc;
+
+	foreach(lc, pull_vars_of_level(expr, levelsup))
+	{
+		Var		   *var = lfirst(lc);
+		RangeTblEntry *rte;
+		RangeTblEntry *values;
+		List	   *colmap;
+
+		if (!IsA(var, Var) || var->varattno == InvalidAttrNumber)
+		{
+			*all = true;
+			return;
+		}
+		if (var->varno == source_rti)
+		{
+			*cols = bms_add_member(*cols, var->varattno - FirstLowInvalidHeapAttributeNumber);
+			continue;
+		}
+		rte = rt_fetch(var->varno, q->rtable);
+		if (rte->rtekind == RTE_RELATION)
+			*cols = bms_union(*cols, join_cols);	/* a lookup */
+		else if ((values = values_behind(rte, &colmap)) != NULL && var->varattno > 0)
+		{
+			int			cell = list_nth_int(colmap, var->varattno - 1) - 1;
+			ListCell   *row;
+
+			foreach(row, values->values_lists)
+				expr_source_columns(q, list_nth(lfirst(row), cell),
+									rte->rtekind == RTE_SUBQUERY ? 1 : 0,
+									source_rti, join_cols, cols, all);
+		}
+		else
+			*all = true;
+		if (*all)
+			return;
+	}
+}
+
+/*
+ * For each value output of a row projection (identity outputs excluded, in
+ * target list order), the source columns it depends on. An UPDATE that
+ * keeps the shape rewrites only the outputs that depend on a column it
+ * wrote (maintain_row.c): the others cannot have changed.
+ */
+static void
+value_output_columns(DenormSpec *spec, Query *q, int source_rti)
+{
+	Node	   *jointree = flatten_join_alias_vars(q, (Node *) q->jointree);
+	Bitmapset  *join_cols = NULL;
+	ListCell   *lc;
+
+	pull_varattnos(jointree, source_rti, &join_cols);
+	spec->value_outputs = NIL;
+	foreach(lc, q->targetList)
+	{
+		TargetEntry *tle = lfirst(lc);
+		Bitmapset  *cols = NULL;
+		bool		all = false;
+		ValueOutput *vo;
+
+		if (tle->resjunk || is_identity_output(spec, tle))
+			continue;
+		expr_source_columns(q, flatten_join_alias_vars(q, (Node *) tle->expr), 0, source_rti,
+							join_cols, &cols, &all);
+		if (all || contain_subplans((Node *) tle->expr))
+			cols = bms_copy(spec->src_used);
+		vo = palloc(sizeof(ValueOutput));
+		vo->name = pstrdup(tle->resname);
+		vo->source_cols = cols;
+		spec->value_outputs = lappend(spec->value_outputs, vo);
+	}
 }
 
 static void
@@ -1045,6 +1121,7 @@ analyze_row(DenormSpec *spec, Query *q, Relation target, bool registering)
 	/* A lookup's join key is in its shape: it is in a join condition. */
 	for (i = 0; i < spec->nlookups; i++)
 		spec->lookups[i].shape_attrs = shape_columns(spec, q, spec->lookups[i].rtindex);
+	value_output_columns(spec, q, source_rti);
 
 	add_relid(spec, spec->source);
 	for (i = 0; i < spec->nlookups; i++)

@@ -148,6 +148,21 @@ typedef struct DenormAggColumn
  * context under CacheMemoryContext; dropped on relcache invalidation of any
  * relation in relids.
  */
+/* A row projection's output other than its identity, and what it reads. */
+typedef struct ValueOutput
+{
+	char	   *name;
+	Bitmapset  *source_cols;	/* source columns it depends on (definition.c) */
+} ValueOutput;
+
+/* An in-place UPDATE over some of a row projection's value outputs. */
+typedef struct InplaceVariant
+{
+	Bitmapset  *outputs;		/* indexes into DenormSpec.value_outputs */
+	char	   *sql;
+	SPIPlanPtr	plan;			/* kept, for small statements */
+} InplaceVariant;
+
 typedef struct DenormSpec
 {
 	char		name[NAMEDATALEN];	/* hash key: the projection's name */
@@ -185,6 +200,11 @@ typedef struct DenormSpec
 								 * row yields and their identity (the rest only
 								 * feed values: a plain UPDATE maintains them) */
 	List	   *copied;			/* CopiedColumn: outputs copied unchanged from the source */
+	List	   *value_outputs;	/* ValueOutput, in target list order */
+	char	   *inplace_from;	/* pieces of the in-place UPDATE (sqlgen.c): */
+	List	   *inplace_sets;	/* per value output, "c = d.c" */
+	List	   *inplace_differs;	/* per value output, "t.c differs from d.c" */
+	List	   *inplace_variants;	/* InplaceVariant, built as updates need them */
 	int			nlookups;
 	DenormLookup *lookups;
 
@@ -280,6 +300,7 @@ extern void qualify_spec_statements(DenormSpec *spec);
 
 /* sqlgen.c */
 extern void sqlgen_row(DenormSpec *spec, Query *query);
+extern char *sqlgen_inplace_update(DenormSpec *spec, const Bitmapset *outputs);
 extern bool sqlgen_is_audit(DenormSpec *spec, int plan);
 extern void sqlgen_column(DenormSpec *spec, Query *query);
 extern char *sqlgen_type_name(Oid type, int32 typmod);

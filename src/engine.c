@@ -204,7 +204,14 @@ plan_is_keyed(DenormSpec *spec, SPIPlanPtr *slot)
 {
 	int			i;
 
-	if (slot == NULL || slot < spec->plans || slot >= spec->plans + DENORM_NPLANS)
+	ListCell   *lc;
+
+	if (slot == NULL)
+		return false;
+	foreach(lc, spec->inplace_variants)
+		if (slot == &((InplaceVariant *) lfirst(lc))->plan)
+			return true;		/* RP_UPDATE_SIMPLE over fewer outputs */
+	if (slot < spec->plans || slot >= spec->plans + DENORM_NPLANS)
 		return false;
 	i = (int) (slot - spec->plans);
 	if (spec->kind == DENORM_ROW)

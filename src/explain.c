@@ -4,6 +4,7 @@
  */
 #include "postgres.h"
 
+#include "access/sysattr.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -39,6 +40,47 @@ put(ReturnSetInfo *rsi, const char *purpose, const char *sql)
 	tuplestore_putvalues(rsi->setResult, rsi->setDesc, values, nulls);
 }
 
+/*
+ * What each value output of a row projection reads, which decides the
+ * outputs an in-place update rewrites, and the in-place updates over fewer
+ * outputs this session has built so far.
+ */
+static void
+put_inplace(ReturnSetInfo *rsi, DenormSpec *spec)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	foreach(lc, spec->value_outputs)
+	{
+		ValueOutput *vo = lfirst(lc);
+		int			col = -1;
+		bool		first = true;
+
+		appendStringInfo(&buf, "%s%s <-", buf.len > 0 ? "; " : "", quote_identifier(vo->name));
+		while ((col = bms_next_member(vo->source_cols, col)) >= 0)
+		{
+			appendStringInfo(&buf, "%s %s", first ? "" : ",",
+							 quote_identifier(get_attname(spec->source, col + FirstLowInvalidHeapAttributeNumber, false)));
+			first = false;
+		}
+	}
+	put(rsi, "update in place: the source columns each output reads", buf.data);
+	foreach(lc, spec->inplace_variants)
+	{
+		InplaceVariant *v = lfirst(lc);
+		StringInfoData names;
+		int			j = -1;
+
+		initStringInfo(&names);
+		while ((j = bms_next_member(v->outputs, j)) >= 0)
+			appendStringInfo(&names, "%s%s", names.len > 0 ? ", " : "",
+							 quote_identifier(((ValueOutput *) list_nth(spec->value_outputs, j))->name));
+		put(rsi, psprintf("update in place of %s (built in this session)", names.data), v->sql);
+	}
+}
+
 Datum
 denorm_statements(PG_FUNCTION_ARGS)
 {
@@ -57,6 +99,8 @@ denorm_statements(PG_FUNCTION_ARGS)
 	for (i = 0; i < n; i++)
 		if (spec->sql[i])
 			put(rsi, spec->kind == DENORM_ROW ? row_purpose[i] : column_purpose[i], spec->sql[i]);
+	if (spec->value_outputs != NIL)
+		put_inplace(rsi, spec);
 	for (i = 0; i < spec->nlookups; i++)
 	{
 		DenormLookup *lk = &spec->lookups[i];

@@ -149,6 +149,60 @@ source_delete(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 	engine_end(&es);
 }
 
+/*
+ * The in-place UPDATE for a statement that wrote updated_cols: over the
+ * value outputs that depend on a written column only, since the others
+ * cannot have changed (a new invoice total rewrites the amounts of its
+ * journal lines, not their accounts or descriptions). Fewer outputs are
+ * fewer expressions to set up and evaluate per execution. Each set of
+ * outputs gets its statement and kept plan the first time it is needed.
+ */
+static void
+inplace_statement(DenormSpec *spec, DenormRole *role, const Bitmapset *updated_cols,
+				  SPIPlanPtr **slot, const char **sql)
+{
+	Bitmapset  *outputs = NULL;
+	InplaceVariant *v;
+	MemoryContext old;
+	ListCell   *lc;
+	char	   *text;
+	const char *why;
+	int			j = 0;
+
+	*slot = &spec->plans[RP_UPDATE_SIMPLE];
+	*sql = spec->sql[RP_UPDATE_SIMPLE];
+	foreach(lc, spec->value_outputs)
+	{
+		if (bitmap_overlap_attrs(updated_cols,
+								 role_attrs(role, ((ValueOutput *) lfirst(lc))->source_cols)))
+			outputs = bms_add_member(outputs, j);
+		j++;
+	}
+	if (outputs == NULL || bms_num_members(outputs) == j)
+		return;					/* all of them (none: cannot tell, all too) */
+	foreach(lc, spec->inplace_variants)
+	{
+		v = lfirst(lc);
+		if (bms_equal(v->outputs, outputs))
+		{
+			*slot = &v->plan;
+			*sql = v->sql;
+			return;
+		}
+	}
+	text = sqlgen_inplace_update(spec, outputs);
+	if (!spec->pin_search_path && (text = qualify_sql(text, &why)) == NULL)
+		return;					/* cannot qualify it: the full statement, which could */
+	old = MemoryContextSwitchTo(spec->cxt);
+	v = palloc0(sizeof(InplaceVariant));
+	v->outputs = bms_copy(outputs);
+	v->sql = pstrdup(text);
+	spec->inplace_variants = lappend(spec->inplace_variants, v);
+	MemoryContextSwitchTo(old);
+	*slot = &v->plan;
+	*sql = v->sql;
+}
+
 static void
 source_update(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 {
@@ -162,6 +216,8 @@ source_update(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 	KeySet	   *keys = NULL;
 	bool		cacheable;
 	int			plan;
+	SPIPlanPtr *slot;
+	const char *sql;
 	EngineState es;
 
 	if (n == 0 || !bitmap_overlap_attrs(c->updated_cols, used))
@@ -192,6 +248,10 @@ source_update(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 	 */
 	cacheable = role->exact && n <= DENORM_SMALL_STATEMENT;
 	plan = (!shape_changed && spec->sql[RP_UPDATE_SIMPLE]) ? RP_UPDATE_SIMPLE : RP_APPLY_NEW;
+	slot = &spec->plans[plan];
+	sql = spec->sql[plan];
+	if (plan == RP_UPDATE_SIMPLE)
+		inplace_statement(spec, role, c->updated_cols, &slot, &sql);
 
 	engine_begin(&es, spec, false);
 	PG_TRY();
@@ -200,7 +260,7 @@ source_update(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 		engine_register(ENR_OLD, RelationGetRelid(c->rel), NULL, old_rows);
 		engine_register(ENR_NEW, RelationGetRelid(c->rel), NULL, new_rows);
 		check_lookups(spec, cacheable);
-		(void) engine_exec(spec, &spec->plans[plan], spec->sql[plan], n, cacheable,
+		(void) engine_exec(spec, slot, sql, n, cacheable,
 						   plan == RP_UPDATE_SIMPLE ? SPI_OK_UPDATE : SPI_OK_SELECT);
 	}
 	PG_CATCH();

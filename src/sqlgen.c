@@ -362,6 +362,36 @@ set_list(List *cols, const char *from)
 }
 
 /*
+ * The in-place UPDATE of a row projection's target (RP_UPDATE_SIMPLE) over
+ * the value outputs in outputs (indexes into spec->value_outputs), or all of
+ * them when outputs is NULL.
+ */
+char *
+sqlgen_inplace_update(DenormSpec *spec, const Bitmapset *outputs)
+{
+	StringInfoData buf;
+	StringInfoData differs;
+	ListCell   *s;
+	ListCell   *d;
+	int			j = 0;
+
+	initStringInfo(&buf);
+	initStringInfo(&differs);
+	appendStringInfo(&buf, "UPDATE %s t SET ", spec->target_sql);
+	forboth(s, spec->inplace_sets, d, spec->inplace_differs)
+	{
+		if (outputs == NULL || bms_is_member(j, (Bitmapset *) outputs))
+		{
+			appendStringInfo(&buf, "%s%s", differs.len > 0 ? ", " : "", (char *) lfirst(s));
+			appendStringInfo(&differs, "%s%s", differs.len > 0 ? " OR " : "", (char *) lfirst(d));
+		}
+		j++;
+	}
+	appendStringInfo(&buf, "%s%s)", spec->inplace_from, differs.data);
+	return buf.data;
+}
+
+/*
  * The three-CTE apply: make the target's rows for the keys in keys_sql equal
  * to desired_sql. Returns one bigint: rows written.
  */
@@ -518,12 +548,33 @@ sqlgen_row(DenormSpec *spec, Query *q)
 									eq_expr(key->eq, psprintf("t.%s", key->name),
 											psprintf("o.%s", srckey)));
 
-	/* For updates that keep the shape (spec->shape_used): values only. */
+	/*
+	 * For updates that keep the shape (spec->shape_used): values only. The
+	 * pieces are kept to build, at run time, the same statement over fewer
+	 * outputs (sqlgen_inplace_update).
+	 */
 	if (differs)
-		spec->sql[RP_UPDATE_SIMPLE] =
-			psprintf("UPDATE %s t SET %s FROM (%s) d WHERE %s AND %s AND (%s)",
-					 spec->target_sql, set_list(cols, "d"), desired_rows(cols, def_new),
-					 type_match(spec, cols, "t"), ident_match(spec, cols, "t", "d"), differs);
+	{
+		ListCell   *lc;
+
+		spec->inplace_from = psprintf(" FROM (%s) d WHERE %s AND %s AND (",
+									  desired_rows(cols, def_new), type_match(spec, cols, "t"),
+									  ident_match(spec, cols, "t", "d"));
+		spec->inplace_sets = NIL;
+		spec->inplace_differs = NIL;
+		foreach(lc, cols)
+		{
+			OutCol	   *oc = lfirst(lc);
+
+			if (oc->identity)
+				continue;
+			spec->inplace_sets = lappend(spec->inplace_sets, psprintf("%s = d.%s", oc->name, oc->name));
+			spec->inplace_differs = lappend(spec->inplace_differs,
+											distinct_expr(oc->eq, psprintf("t.%s", oc->name),
+														  psprintf("d.%s", oc->name)));
+		}
+		spec->sql[RP_UPDATE_SIMPLE] = sqlgen_inplace_update(spec, NULL);
+	}
 
 	keys_new = psprintf("SELECT o.%s AS k FROM %s o UNION ALL SELECT n.%s FROM %s n",
 						srckey, ENR_OLD, srckey, ENR_NEW);

@@ -5,9 +5,12 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_trigger.h"
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "nodes/value.h"
+#include "parser/parse_func.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
@@ -49,6 +52,39 @@ trigger_spec(const char *fn, const char *arguments, TriggerData *td)
 	return spec;
 }
 
+/*
+ * Can an UPDATE's SET list (tg_updatedcols) be trusted to name every column
+ * it changed? Not when a BEFORE ROW trigger may change others in the new
+ * row: PostgreSQL does not add them. denorm's own guard is the exception:
+ * it changes only owned columns, and only when the statement wrote them or
+ * the key. A partitioned table's partitions may have triggers of their own,
+ * which its descriptor does not show: not trusted either.
+ */
+static bool
+set_list_is_complete(Relation rel)
+{
+	static Oid	guard_oid = InvalidOid;
+	TriggerDesc *trigdesc = rel->trigdesc;
+	int			i;
+
+	if (rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE)
+		return false;
+	if (trigdesc == NULL || !trigdesc->trig_update_before_row)
+		return true;
+	/* Cached: a stale OID only makes us distrust our own guard. */
+	if (!OidIsValid(guard_oid))
+		guard_oid = LookupFuncName(list_make2(makeString("denorm"), makeString("guard")), 0, NULL, true);
+	for (i = 0; i < trigdesc->numtriggers; i++)
+	{
+		Trigger    *t = &trigdesc->triggers[i];
+
+		if (TRIGGER_TYPE_MATCHES(t->tgtype, TRIGGER_TYPE_ROW, TRIGGER_TYPE_BEFORE, TRIGGER_TYPE_UPDATE) &&
+			t->tgenabled != TRIGGER_DISABLED && t->tgfoid != guard_oid)
+			return false;
+	}
+	return true;
+}
+
 Datum
 denorm_maintain(PG_FUNCTION_ARGS)
 {
@@ -88,7 +124,9 @@ denorm_maintain(PG_FUNCTION_ARGS)
 	call.event = ev;
 	call.old_rows = td->tg_oldtable;
 	call.new_rows = td->tg_newtable;
-	call.updated_cols = TRIGGER_FIRED_BY_UPDATE(ev) ? td->tg_updatedcols : NULL;
+	/* NULL: not known, every column may have changed. */
+	call.updated_cols = TRIGGER_FIRED_BY_UPDATE(ev) && set_list_is_complete(td->tg_relation)
+		? td->tg_updatedcols : NULL;
 	if (TRIGGER_FIRED_FOR_ROW(ev))
 	{
 		/* One row as a one-row statement. */
