@@ -108,6 +108,8 @@ TRUNCATE writes;
 UPDATE category SET label = 'paper, recycled' WHERE id = 1;
 SELECT * FROM writes ORDER BY op, level;
 SELECT DISTINCT label FROM part WHERE canonical_pk = 1;
+-- ... and only the output that reads the label.
+SELECT purpose FROM denorm.statements('shape_pairs') WHERE purpose LIKE 'update keys in place of%';
 TRUNCATE writes;
 UPDATE category SET id = 3 WHERE id = 2;
 SELECT * FROM writes ORDER BY op, level;
@@ -116,10 +118,10 @@ UPDATE category SET id = 2 WHERE id = 3;
 SELECT * FROM drift;
 
 -- An in-place update rewrites only the outputs a written column feeds: an
--- output reads the source columns in it, through VALUES the columns of its
--- cells, and through a lookup the columns the joins read.
+-- output reads the columns in it, through VALUES the columns of its cells,
+-- and through a lookup's column the source columns the joins read.
 SELECT statement FROM denorm.statements('shape_pairs')
- WHERE purpose = 'update in place: the source columns each output reads';
+ WHERE purpose = 'update in place: the columns each output reads';
 UPDATE doc SET note = 'only the note' WHERE id = 1;
 UPDATE doc SET amount = amount + 1 WHERE id = 1;
 SELECT purpose FROM denorm.statements('shape_pairs') WHERE purpose LIKE 'update in place of%' ORDER BY 1;
@@ -136,7 +138,7 @@ SELECT denorm.create_row_projection('shape_tagged', 'tagged', $$
 $$);
 SELECT denorm.rebuild('shape_tagged');
 SELECT statement FROM denorm.statements('shape_tagged')
- WHERE purpose = 'update in place: the source columns each output reads';
+ WHERE purpose = 'update in place: the columns each output reads';
 UPDATE doc SET cat_id = 2 WHERE id = 1;
 UPDATE doc SET note = 'tagged' WHERE id = 1;
 SELECT purpose FROM denorm.statements('shape_tagged') WHERE purpose LIKE 'update in place of%' ORDER BY 1;

@@ -173,8 +173,8 @@ spec_free(DenormSpec *spec)
 		if (spec->plans[i])
 			SPI_freeplan(spec->plans[i]);
 	foreach(lc, spec->inplace_variants)
-		if (((InplaceVariant *) lfirst(lc))->plan)
-			SPI_freeplan(((InplaceVariant *) lfirst(lc))->plan);
+		if (((InplaceVariant *) lfirst(lc))->plan_cached)
+			SPI_freeplan(((InplaceVariant *) lfirst(lc))->plan_cached);
 	for (i = 0; i < spec->nlookups; i++)
 	{
 		DenormLookup *lk = &spec->lookups[i];

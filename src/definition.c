@@ -535,17 +535,28 @@ shape_columns(DenormSpec *spec, Query *q, int of_rti)
 	return shape;
 }
 
+/* What value_output_columns() gathers for one output. */
+typedef struct OutputReads
+{
+	DenormSpec *spec;
+	Query	   *q;
+	int			source_rti;
+	Bitmapset  *join_cols;		/* source columns the joins and WHERE read */
+	Bitmapset  *source_cols;	/* the output's */
+	Bitmapset **lookup_cols;	/* the output's, per lookup */
+	bool		all;			/* could depend on anything */
+} OutputReads;
+
 /*
- * The source columns whose values reach expression expr (of query q, read
- * at levelsup): the source's own columns; through a column of a VALUES
- * list, the source columns of that column's cells; through a lookup's
- * column, the source columns the joins read (they choose the lookup row).
- * Anything else (a whole row, a subquery or function in FROM) may depend on
- * any column: *all is set.
+ * Gather what expression expr (of the definition's query, read at
+ * levelsup) depends on: the source's columns in it; through a column of a
+ * VALUES list, what that column's cells depend on; through a lookup's
+ * column, that column and the source columns the joins read (they choose
+ * the lookup row). Anything else (a whole row, a subquery or function in
+ * FROM) may depend on anything: r->all.
  */
 static void
-expr_source_columns(Query *q, Node *expr, int levelsup, int source_rti,
-					Bitmapset *join_cols, Bitmapset **cols, bool *all)
+expr_reads(OutputReads *r, Node *expr, int levelsup)
 {
 	ListCell   *lc;
 
@@ -555,68 +566,83 @@ expr_source_columns(Query *q, Node *expr, int levelsup, int source_rti,
 		RangeTblEntry *rte;
 		RangeTblEntry *values;
 		List	   *colmap;
+		int			i;
 
 		if (!IsA(var, Var) || var->varattno == InvalidAttrNumber)
 		{
-			*all = true;
+			r->all = true;
 			return;
 		}
-		if (var->varno == source_rti)
+		if (var->varno == r->source_rti)
 		{
-			*cols = bms_add_member(*cols, var->varattno - FirstLowInvalidHeapAttributeNumber);
+			r->source_cols = bms_add_member(r->source_cols, var->varattno - FirstLowInvalidHeapAttributeNumber);
 			continue;
 		}
-		rte = rt_fetch(var->varno, q->rtable);
+		rte = rt_fetch(var->varno, r->q->rtable);
 		if (rte->rtekind == RTE_RELATION)
-			*cols = bms_union(*cols, join_cols);	/* a lookup */
+		{
+			r->source_cols = bms_union(r->source_cols, r->join_cols);
+			for (i = 0; i < r->spec->nlookups; i++)
+				if (r->spec->lookups[i].rtindex == (int) var->varno)
+					r->lookup_cols[i] = bms_add_member(r->lookup_cols[i],
+													   var->varattno - FirstLowInvalidHeapAttributeNumber);
+		}
 		else if ((values = values_behind(rte, &colmap)) != NULL && var->varattno > 0)
 		{
 			int			cell = list_nth_int(colmap, var->varattno - 1) - 1;
 			ListCell   *row;
 
 			foreach(row, values->values_lists)
-				expr_source_columns(q, list_nth(lfirst(row), cell),
-									rte->rtekind == RTE_SUBQUERY ? 1 : 0,
-									source_rti, join_cols, cols, all);
+				expr_reads(r, list_nth(lfirst(row), cell), rte->rtekind == RTE_SUBQUERY ? 1 : 0);
 		}
 		else
-			*all = true;
-		if (*all)
+			r->all = true;
+		if (r->all)
 			return;
 	}
 }
 
 /*
  * For each value output of a row projection (identity outputs excluded, in
- * target list order), the source columns it depends on. An UPDATE that
- * keeps the shape rewrites only the outputs that depend on a column it
- * wrote (maintain_row.c): the others cannot have changed.
+ * target list order), the source and lookup columns it depends on. An
+ * UPDATE that keeps the shape rewrites only the outputs that depend on a
+ * column it wrote (maintain_row.c): the others cannot have changed.
  */
 static void
 value_output_columns(DenormSpec *spec, Query *q, int source_rti)
 {
 	Node	   *jointree = flatten_join_alias_vars(q, (Node *) q->jointree);
-	Bitmapset  *join_cols = NULL;
+	OutputReads r;
 	ListCell   *lc;
+	int			i;
 
-	pull_varattnos(jointree, source_rti, &join_cols);
+	memset(&r, 0, sizeof(r));
+	r.spec = spec;
+	r.q = q;
+	r.source_rti = source_rti;
+	pull_varattnos(jointree, source_rti, &r.join_cols);
 	spec->value_outputs = NIL;
 	foreach(lc, q->targetList)
 	{
 		TargetEntry *tle = lfirst(lc);
-		Bitmapset  *cols = NULL;
-		bool		all = false;
 		ValueOutput *vo;
 
 		if (tle->resjunk || is_identity_output(spec, tle))
 			continue;
-		expr_source_columns(q, flatten_join_alias_vars(q, (Node *) tle->expr), 0, source_rti,
-							join_cols, &cols, &all);
-		if (all || contain_subplans((Node *) tle->expr))
-			cols = bms_copy(spec->src_used);
+		r.source_cols = NULL;
+		r.lookup_cols = palloc0(sizeof(Bitmapset *) * Max(spec->nlookups, 1));
+		r.all = false;
+		expr_reads(&r, flatten_join_alias_vars(q, (Node *) tle->expr), 0);
+		if (r.all || contain_subplans((Node *) tle->expr))
+		{
+			r.source_cols = bms_copy(spec->src_used);
+			for (i = 0; i < spec->nlookups; i++)
+				r.lookup_cols[i] = bms_copy(spec->lookups[i].used_attrs);
+		}
 		vo = palloc(sizeof(ValueOutput));
 		vo->name = pstrdup(tle->resname);
-		vo->source_cols = cols;
+		vo->source_cols = r.source_cols;
+		vo->lookup_cols = r.lookup_cols;
 		spec->value_outputs = lappend(spec->value_outputs, vo);
 	}
 }

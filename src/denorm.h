@@ -153,14 +153,16 @@ typedef struct ValueOutput
 {
 	char	   *name;
 	Bitmapset  *source_cols;	/* source columns it depends on (definition.c) */
+	Bitmapset **lookup_cols;	/* per lookup, the lookup's columns it reads */
 } ValueOutput;
 
 /* An in-place UPDATE over some of a row projection's value outputs. */
 typedef struct InplaceVariant
 {
+	int			plan;			/* RP_UPDATE_SIMPLE or RP_UPDATE_KEYS */
 	Bitmapset  *outputs;		/* indexes into DenormSpec.value_outputs */
 	char	   *sql;
-	SPIPlanPtr	plan;			/* kept, for small statements */
+	SPIPlanPtr	plan_cached;	/* kept, for small statements */
 } InplaceVariant;
 
 typedef struct DenormSpec
@@ -201,7 +203,8 @@ typedef struct DenormSpec
 								 * feed values: a plain UPDATE maintains them) */
 	List	   *copied;			/* CopiedColumn: outputs copied unchanged from the source */
 	List	   *value_outputs;	/* ValueOutput, in target list order */
-	char	   *inplace_from;	/* pieces of the in-place UPDATE (sqlgen.c): */
+	char	   *inplace_from;	/* pieces of the in-place UPDATEs (sqlgen.c): */
+	char	   *inplace_from_keys;	/* ... the FROM of RP_UPDATE_KEYS */
 	List	   *inplace_sets;	/* per value output, "c = d.c" */
 	List	   *inplace_differs;	/* per value output, "t.c differs from d.c" */
 	List	   *inplace_variants;	/* InplaceVariant, built as updates need them */
@@ -300,7 +303,7 @@ extern void qualify_spec_statements(DenormSpec *spec);
 
 /* sqlgen.c */
 extern void sqlgen_row(DenormSpec *spec, Query *query);
-extern char *sqlgen_inplace_update(DenormSpec *spec, const Bitmapset *outputs);
+extern char *sqlgen_inplace_update(DenormSpec *spec, int plan, const Bitmapset *outputs);
 extern bool sqlgen_is_audit(DenormSpec *spec, int plan);
 extern void sqlgen_column(DenormSpec *spec, Query *query);
 extern char *sqlgen_type_name(Oid type, int32 typmod);

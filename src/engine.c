@@ -209,7 +209,7 @@ plan_is_keyed(DenormSpec *spec, SPIPlanPtr *slot)
 	if (slot == NULL)
 		return false;
 	foreach(lc, spec->inplace_variants)
-		if (slot == &((InplaceVariant *) lfirst(lc))->plan)
+		if (slot == &((InplaceVariant *) lfirst(lc))->plan_cached)
 			return true;		/* RP_UPDATE_SIMPLE over fewer outputs */
 	if (slot < spec->plans || slot >= spec->plans + DENORM_NPLANS)
 		return false;

@@ -50,6 +50,7 @@ put_inplace(ReturnSetInfo *rsi, DenormSpec *spec)
 {
 	StringInfoData buf;
 	ListCell   *lc;
+	int			i;
 
 	initStringInfo(&buf);
 	foreach(lc, spec->value_outputs)
@@ -65,8 +66,20 @@ put_inplace(ReturnSetInfo *rsi, DenormSpec *spec)
 							 quote_identifier(get_attname(spec->source, col + FirstLowInvalidHeapAttributeNumber, false)));
 			first = false;
 		}
+		for (i = 0; i < spec->nlookups; i++)
+		{
+			Oid			relid = spec->lookups[i].relid;
+
+			col = -1;
+			while ((col = bms_next_member(vo->lookup_cols[i], col)) >= 0)
+			{
+				appendStringInfo(&buf, "%s %s.%s", first ? "" : ",", quote_identifier(get_rel_name(relid)),
+								 quote_identifier(get_attname(relid, col + FirstLowInvalidHeapAttributeNumber, false)));
+				first = false;
+			}
+		}
 	}
-	put(rsi, "update in place: the source columns each output reads", buf.data);
+	put(rsi, "update in place: the columns each output reads", buf.data);
 	foreach(lc, spec->inplace_variants)
 	{
 		InplaceVariant *v = lfirst(lc);
@@ -77,7 +90,9 @@ put_inplace(ReturnSetInfo *rsi, DenormSpec *spec)
 		while ((j = bms_next_member(v->outputs, j)) >= 0)
 			appendStringInfo(&names, "%s%s", names.len > 0 ? ", " : "",
 							 quote_identifier(((ValueOutput *) list_nth(spec->value_outputs, j))->name));
-		put(rsi, psprintf("update in place of %s (built in this session)", names.data), v->sql);
+		put(rsi, psprintf("%s of %s (built in this session)",
+						  v->plan == RP_UPDATE_KEYS ? "update keys in place" : "update in place", names.data),
+			v->sql);
 	}
 }
 

@@ -18,7 +18,8 @@
 
 #include "denorm.h"
 
-static uint64 row_apply_keys_how(DenormSpec *spec, KeySet *keys, bool in_place);
+static uint64 row_apply_keys_how(DenormSpec *spec, KeySet *keys, DenormRole *in_place,
+								 const Bitmapset *updated_cols);
 
 static bool
 is_small(int64 n)
@@ -150,15 +151,17 @@ source_delete(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 }
 
 /*
- * The in-place UPDATE for a statement that wrote updated_cols: over the
- * value outputs that depend on a written column only, since the others
- * cannot have changed (a new invoice total rewrites the amounts of its
- * journal lines, not their accounts or descriptions). Fewer outputs are
- * fewer expressions to set up and evaluate per execution. Each set of
- * outputs gets its statement and kept plan the first time it is needed.
+ * The in-place UPDATE (plan RP_UPDATE_SIMPLE after a source update,
+ * RP_UPDATE_KEYS after a lookup update) for a statement that wrote
+ * updated_cols of the firing table: over the value outputs that depend on a
+ * written column only, since the others cannot have changed (a new invoice
+ * total rewrites the amounts of its journal lines, not their accounts or
+ * descriptions; a renamed account, the account name). Fewer outputs are
+ * fewer expressions to set up and evaluate per row. Each set of outputs
+ * gets its statement and kept plan the first time it is needed.
  */
 static void
-inplace_statement(DenormSpec *spec, DenormRole *role, const Bitmapset *updated_cols,
+inplace_statement(DenormSpec *spec, DenormRole *role, int plan, const Bitmapset *updated_cols,
 				  SPIPlanPtr **slot, const char **sql)
 {
 	Bitmapset  *outputs = NULL;
@@ -169,12 +172,14 @@ inplace_statement(DenormSpec *spec, DenormRole *role, const Bitmapset *updated_c
 	const char *why;
 	int			j = 0;
 
-	*slot = &spec->plans[RP_UPDATE_SIMPLE];
-	*sql = spec->sql[RP_UPDATE_SIMPLE];
+	*slot = &spec->plans[plan];
+	*sql = spec->sql[plan];
 	foreach(lc, spec->value_outputs)
 	{
-		if (bitmap_overlap_attrs(updated_cols,
-								 role_attrs(role, ((ValueOutput *) lfirst(lc))->source_cols)))
+		ValueOutput *vo = lfirst(lc);
+		Bitmapset  *reads = plan == RP_UPDATE_SIMPLE ? vo->source_cols : vo->lookup_cols[role->lookup];
+
+		if (bitmap_overlap_attrs(updated_cols, role_attrs(role, reads)))
 			outputs = bms_add_member(outputs, j);
 		j++;
 	}
@@ -183,23 +188,24 @@ inplace_statement(DenormSpec *spec, DenormRole *role, const Bitmapset *updated_c
 	foreach(lc, spec->inplace_variants)
 	{
 		v = lfirst(lc);
-		if (bms_equal(v->outputs, outputs))
+		if (v->plan == plan && bms_equal(v->outputs, outputs))
 		{
-			*slot = &v->plan;
+			*slot = &v->plan_cached;
 			*sql = v->sql;
 			return;
 		}
 	}
-	text = sqlgen_inplace_update(spec, outputs);
+	text = sqlgen_inplace_update(spec, plan, outputs);
 	if (!spec->pin_search_path && (text = qualify_sql(text, &why)) == NULL)
 		return;					/* cannot qualify it: the full statement, which could */
 	old = MemoryContextSwitchTo(spec->cxt);
 	v = palloc0(sizeof(InplaceVariant));
+	v->plan = plan;
 	v->outputs = bms_copy(outputs);
 	v->sql = pstrdup(text);
 	spec->inplace_variants = lappend(spec->inplace_variants, v);
 	MemoryContextSwitchTo(old);
-	*slot = &v->plan;
+	*slot = &v->plan_cached;
 	*sql = v->sql;
 }
 
@@ -251,7 +257,7 @@ source_update(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 	slot = &spec->plans[plan];
 	sql = spec->sql[plan];
 	if (plan == RP_UPDATE_SIMPLE)
-		inplace_statement(spec, role, c->updated_cols, &slot, &sql);
+		inplace_statement(spec, role, RP_UPDATE_SIMPLE, c->updated_cols, &slot, &sql);
 
 	engine_begin(&es, spec, false);
 	PG_TRY();
@@ -301,22 +307,29 @@ source_truncate(DenormSpec *spec)
 uint64
 row_apply_keys(DenormSpec *spec, KeySet *keys)
 {
-	return row_apply_keys_how(spec, keys, false);
+	return row_apply_keys_how(spec, keys, NULL, NULL);
 }
 
-/* ... in place (RP_UPDATE_KEYS) when the caller knows no row comes or goes. */
+/*
+ * ... in place (RP_UPDATE_KEYS) when the caller, a lookup update that keeps
+ * the shape, passes its role and SET list: no row comes or goes.
+ */
 static uint64
-row_apply_keys_how(DenormSpec *spec, KeySet *keys, bool in_place)
+row_apply_keys_how(DenormSpec *spec, KeySet *keys, DenormRole *in_place, const Bitmapset *updated_cols)
 {
 	TupleDesc	desc;
 	Tuplestorestate *ts = keyset_tuplestore(keys, &desc);
 	bool		cacheable = keys->nkeys <= DENORM_SMALL_STATEMENT;
 	int			plan = in_place && spec->sql[RP_UPDATE_KEYS] ? RP_UPDATE_KEYS : RP_APPLY_KEYS;
+	SPIPlanPtr *slot = &spec->plans[plan];
+	const char *sql = spec->sql[plan];
 	uint64		n;
 
+	if (plan == RP_UPDATE_KEYS)
+		inplace_statement(spec, in_place, RP_UPDATE_KEYS, updated_cols, &slot, &sql);
 	engine_count_keys(keys->nkeys);
 	engine_register(ENR_KEYS, InvalidOid, desc, ts);
-	n = engine_exec(spec, &spec->plans[plan], spec->sql[plan], keys->nkeys, cacheable,
+	n = engine_exec(spec, slot, sql, keys->nkeys, cacheable,
 					plan == RP_UPDATE_KEYS ? SPI_OK_UPDATE : SPI_OK_SELECT);
 	tuplestore_end(ts);
 	return n;
@@ -427,7 +440,7 @@ lookup_change(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 			req.keys = src_keys;
 			lock_acquire_all(spec, &req, 1);
 			/* Lookup values only (a renamed account): the rows stay, in place. */
-			(void) row_apply_keys_how(spec, src_keys, !shape_changed);
+			(void) row_apply_keys_how(spec, src_keys, shape_changed ? NULL : role, c->updated_cols);
 		}
 	}
 	PG_CATCH();

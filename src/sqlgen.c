@@ -362,12 +362,13 @@ set_list(List *cols, const char *from)
 }
 
 /*
- * The in-place UPDATE of a row projection's target (RP_UPDATE_SIMPLE) over
- * the value outputs in outputs (indexes into spec->value_outputs), or all of
- * them when outputs is NULL.
+ * An in-place UPDATE of a row projection's target, plan RP_UPDATE_SIMPLE
+ * (from the changed source rows) or RP_UPDATE_KEYS (from the source rows of
+ * denorm_keys), over the value outputs in outputs (indexes into
+ * spec->value_outputs), or all of them when outputs is NULL.
  */
 char *
-sqlgen_inplace_update(DenormSpec *spec, const Bitmapset *outputs)
+sqlgen_inplace_update(DenormSpec *spec, int plan, const Bitmapset *outputs)
 {
 	StringInfoData buf;
 	StringInfoData differs;
@@ -387,7 +388,8 @@ sqlgen_inplace_update(DenormSpec *spec, const Bitmapset *outputs)
 		}
 		j++;
 	}
-	appendStringInfo(&buf, "%s%s)", spec->inplace_from, differs.data);
+	appendStringInfo(&buf, "%s%s)",
+					 plan == RP_UPDATE_KEYS ? spec->inplace_from_keys : spec->inplace_from, differs.data);
 	return buf.data;
 }
 
@@ -573,7 +575,7 @@ sqlgen_row(DenormSpec *spec, Query *q)
 											distinct_expr(oc->eq, psprintf("t.%s", oc->name),
 														  psprintf("d.%s", oc->name)));
 		}
-		spec->sql[RP_UPDATE_SIMPLE] = sqlgen_inplace_update(spec, NULL);
+		spec->sql[RP_UPDATE_SIMPLE] = sqlgen_inplace_update(spec, RP_UPDATE_SIMPLE, NULL);
 	}
 
 	keys_new = psprintf("SELECT o.%s AS k FROM %s o UNION ALL SELECT n.%s FROM %s n",
@@ -587,10 +589,12 @@ sqlgen_row(DenormSpec *spec, Query *q)
 										 psprintf("SELECT k1 AS k FROM %s", ENR_KEYS));
 	/* A lookup change that keeps the shape (a renamed account): values only. */
 	if (differs)
-		spec->sql[RP_UPDATE_KEYS] =
-			psprintf("UPDATE %s t SET %s FROM (%s) d WHERE %s AND %s AND (%s)",
-					 spec->target_sql, set_list(cols, "d"), desired_keys,
-					 type_match(spec, cols, "t"), ident_match(spec, cols, "t", "d"), differs);
+	{
+		spec->inplace_from_keys = psprintf(" FROM (%s) d WHERE %s AND %s AND (",
+										   desired_keys, type_match(spec, cols, "t"),
+										   ident_match(spec, cols, "t", "d"));
+		spec->sql[RP_UPDATE_KEYS] = sqlgen_inplace_update(spec, RP_UPDATE_KEYS, NULL);
+	}
 
 	spec->sql[RP_TRUNCATE] = psprintf("DELETE FROM %s t WHERE %s",
 									  spec->target_sql, type_match(spec, cols, "t"));
