@@ -202,15 +202,14 @@ engine_register(const char *name, Oid reliddesc, TupleDesc tupdesc, Tuplestorest
 static bool
 plan_is_keyed(DenormSpec *spec, SPIPlanPtr *slot)
 {
-	int			i;
-
 	ListCell   *lc;
+	int			i;
 
 	if (slot == NULL)
 		return false;
 	foreach(lc, spec->inplace_variants)
 		if (slot == &((InplaceVariant *) lfirst(lc))->plan_cached)
-			return true;		/* RP_UPDATE_SIMPLE over fewer outputs */
+			return true;		/* an in-place update over fewer outputs */
 	if (slot < spec->plans || slot >= spec->plans + DENORM_NPLANS)
 		return false;
 	i = (int) (slot - spec->plans);
