@@ -15,6 +15,8 @@
 #include "commands/extension.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "nodes/value.h"
+#include "parser/parse_func.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -34,6 +36,7 @@ typedef struct SpecEntry
 static HTAB *spec_cache = NULL;
 static MemoryContext spec_cache_cxt = NULL;
 static Oid	catalog_relid = InvalidOid;
+static Oid	guard_function_oid = InvalidOid;
 
 static DenormSpec *spec_load(const char *name, bool missing_ok);
 static void spec_free(DenormSpec *spec);
@@ -76,6 +79,19 @@ denorm_catalog_relid(void)
 		return InvalidOid;
 	catalog_relid = get_relname_relid("projection", nsp);
 	return catalog_relid;
+}
+
+/*
+ * The OID of denorm.guard(), InvalidOid if it does not exist. Cached like
+ * the catalog's, and forgotten with it (spec_invalidate_all).
+ */
+Oid
+denorm_guard_function(void)
+{
+	if (!OidIsValid(guard_function_oid))
+		guard_function_oid = LookupFuncName(list_make2(makeString("denorm"), makeString("guard")),
+											0, NULL, true);
+	return guard_function_oid;
 }
 
 /* The role that owns the extension (and so its catalog tables). */
@@ -231,6 +247,7 @@ spec_invalidate_all(void)
 		entry->spec->valid = false;
 	/* The extension may have been dropped and created again. */
 	catalog_relid = InvalidOid;
+	guard_function_oid = InvalidOid;
 }
 
 /* Names of the registered projections (or those writing target), in name order. */

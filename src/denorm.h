@@ -287,6 +287,7 @@ extern void spec_invalidate_all(void);
 extern List *spec_all_names(void);
 extern List *spec_names_writing(Oid target);
 extern Oid	denorm_catalog_relid(void);
+extern Oid	denorm_guard_function(void);
 extern Oid	denorm_extension_owner(void);
 
 /* definition.c */

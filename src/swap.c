@@ -33,7 +33,6 @@
 #include "executor/executor.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
-#include "parser/parse_func.h"
 #include "storage/bufmgr.h"
 #include "storage/lmgr.h"
 #include "utils/acl.h"
@@ -81,9 +80,8 @@ typedef struct FillReceiver
 static void
 fill_flush(FillReceiver *r)
 {
-	int			i;
-
 	MemoryContext old;
+	int			i;
 
 	if (r->nbatch == 0)
 		return;
@@ -341,13 +339,6 @@ check_foreign_key(Oid conoid)
 	ReleaseSysCache(tup);
 }
 
-/* The denorm.guard() function: its triggers only refuse direct writes. */
-static Oid
-guard_function(void)
-{
-	return LookupFuncName(list_make2(makeString("denorm"), makeString("guard")), 0, NULL, false);
-}
-
 /*
  * Why target cannot be rebuilt by a swap, or NULL if it can. target is open;
  * specs are the projections writing it.
@@ -357,7 +348,7 @@ swap_blocker(Relation target, List *specs)
 {
 	Form_pg_class cls = RelationGetForm(target);
 	TupleDesc	tdesc = RelationGetDescr(target);
-	Oid			guard = guard_function();
+	Oid			guard = denorm_guard_function();	/* its triggers only refuse direct writes */
 	ListCell   *lc;
 	int			nlive = 0;
 	int			i;

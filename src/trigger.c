@@ -9,8 +9,6 @@
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "miscadmin.h"
-#include "nodes/value.h"
-#include "parser/parse_func.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
@@ -63,23 +61,21 @@ trigger_spec(const char *fn, const char *arguments, TriggerData *td)
 static bool
 set_list_is_complete(Relation rel)
 {
-	static Oid	guard_oid = InvalidOid;
 	TriggerDesc *trigdesc = rel->trigdesc;
+	Oid			guard;
 	int			i;
 
 	if (rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE)
 		return false;
 	if (trigdesc == NULL || !trigdesc->trig_update_before_row)
 		return true;
-	/* Cached: a stale OID only makes us distrust our own guard. */
-	if (!OidIsValid(guard_oid))
-		guard_oid = LookupFuncName(list_make2(makeString("denorm"), makeString("guard")), 0, NULL, true);
+	guard = denorm_guard_function();
 	for (i = 0; i < trigdesc->numtriggers; i++)
 	{
 		Trigger    *t = &trigdesc->triggers[i];
 
 		if (TRIGGER_TYPE_MATCHES(t->tgtype, TRIGGER_TYPE_ROW, TRIGGER_TYPE_BEFORE, TRIGGER_TYPE_UPDATE) &&
-			t->tgenabled != TRIGGER_DISABLED && t->tgfoid != guard_oid)
+			t->tgenabled != TRIGGER_DISABLED && t->tgfoid != guard)
 			return false;
 	}
 	return true;
