@@ -338,15 +338,10 @@ has_trigger(Registration *r, Oid relid, const char *name)
 	args[1] = name ? CStringGetTextDatum(name) : (Datum) 0;
 	args[2] = CStringGetTextDatum(r->name);
 	SPI_connect();
-	if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_trigger t "
-							  " WHERE t.tgrelid OPERATOR(pg_catalog.=) $1 "
-							  "   AND ($2 IS NULL OR t.tgname OPERATOR(pg_catalog.=) $2) "
-							  "   AND t.tgfoid IN (SELECT f.oid FROM pg_catalog.pg_proc f "
-							  "                     WHERE f.pronamespace OPERATOR(pg_catalog.=) 'denorm'::pg_catalog.regnamespace "
-							  "                       AND f.prorettype OPERATOR(pg_catalog.=) 'pg_catalog.trigger'::pg_catalog.regtype) "
-							  "   AND t.tgnargs OPERATOR(pg_catalog.=) 1 "
-							  "   AND pg_catalog.convert_from(pg_catalog.substring(t.tgargs, 1, "
-							  "         pg_catalog.length(t.tgargs) OPERATOR(pg_catalog.-) 1), 'SQL_ASCII') OPERATOR(pg_catalog.=) $3",
+	if (SPI_execute_with_args(psprintf("SELECT 1 FROM pg_catalog.pg_trigger t "
+									   " WHERE t.tgrelid OPERATOR(pg_catalog.=) $1 "
+									   "   AND ($2 IS NULL OR t.tgname OPERATOR(pg_catalog.=) $2) AND %s",
+									   trigdef_serves_sql(3)),
 							  3, types, args, nulls, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read pg_trigger");
 	found = SPI_processed > 0;

@@ -142,18 +142,14 @@ typedef struct DenormAggColumn
 	char	   *aggregate_sql;	/* recompute: the aggregate over alias s */
 } DenormAggColumn;
 
-/*
- * Everything a backend needs to maintain one projection, derived from the
- * catalog row, the definition view and the target. Lives in its own memory
- * context under CacheMemoryContext; dropped on relcache invalidation of any
- * relation in relids.
- */
 /* A row projection's output other than its identity, and what it reads. */
 typedef struct ValueOutput
 {
 	char	   *name;
 	Bitmapset  *source_cols;	/* source columns it depends on (definition.c) */
 	Bitmapset **lookup_cols;	/* per lookup, the lookup's columns it reads */
+	char	   *set_sql;		/* in the in-place UPDATE (sqlgen.c): "c = d.c" */
+	char	   *differs_sql;	/* and "t.c differs from d.c" */
 } ValueOutput;
 
 /* An in-place UPDATE over some of a row projection's value outputs. */
@@ -165,6 +161,12 @@ typedef struct InplaceVariant
 	SPIPlanPtr	plan_cached;	/* kept, for small statements */
 } InplaceVariant;
 
+/*
+ * Everything a backend needs to maintain one projection, derived from the
+ * catalog row, the definition view and the target. Lives in its own memory
+ * context under CacheMemoryContext; dropped on relcache invalidation of any
+ * relation in relids.
+ */
 typedef struct DenormSpec
 {
 	char		name[NAMEDATALEN];	/* hash key: the projection's name */
@@ -203,10 +205,8 @@ typedef struct DenormSpec
 								 * feed values: a plain UPDATE maintains them) */
 	List	   *copied;			/* CopiedColumn: outputs copied unchanged from the source */
 	List	   *value_outputs;	/* ValueOutput, in target list order */
-	char	   *inplace_from;	/* pieces of the in-place UPDATEs (sqlgen.c): */
-	char	   *inplace_from_keys;	/* ... the FROM of RP_UPDATE_KEYS */
-	List	   *inplace_sets;	/* per value output, "c = d.c" */
-	List	   *inplace_differs;	/* per value output, "t.c differs from d.c" */
+	char	   *inplace_from;	/* the FROM ... WHERE of RP_UPDATE_SIMPLE (sqlgen.c) */
+	char	   *inplace_from_keys;	/* ... and of RP_UPDATE_KEYS */
 	List	   *inplace_variants;	/* InplaceVariant, built as updates need them */
 	int			nlookups;
 	DenormLookup *lookups;
@@ -442,7 +442,7 @@ extern List *trigdef_all(DenormSpec *spec);
 extern List *trigdef_for_tree(DenormSpec *spec, Oid top);
 extern bool trigdef_uses(DenormSpec *spec, Oid table);
 extern List *trigdef_flush(DenormSpec *spec);
-extern char *trigdef_row_guard(Oid table);
+extern char *trigdef_serves_sql(int param);
 extern char *trigdef_drop_unused_row_guards(void);
 
 /* register.c */

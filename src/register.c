@@ -723,18 +723,13 @@ projection_triggers(const char *name)
 	Oid			argtype = TEXTOID;
 
 	SPI_connect();
-	ret = SPI_execute_with_args(
-								"SELECT pg_catalog.format('%I ON %s', t.tgname, t.tgrelid::pg_catalog.regclass), "
-								"       t.tgname OPERATOR(pg_catalog.~) ('^denorm_' OPERATOR(pg_catalog.||) $1) "
-								"  FROM pg_catalog.pg_trigger t "
-								" WHERE t.tgfoid IN (SELECT f.oid FROM pg_catalog.pg_proc f "
-								"                     WHERE f.pronamespace OPERATOR(pg_catalog.=) 'denorm'::pg_catalog.regnamespace "
-								"                       AND f.prorettype OPERATOR(pg_catalog.=) 'pg_catalog.trigger'::pg_catalog.regtype) "
-								"   AND t.tgnargs OPERATOR(pg_catalog.=) 1 "
-								"   AND pg_catalog.convert_from(pg_catalog.substring(t.tgargs, 1, "
-								"         pg_catalog.length(t.tgargs) OPERATOR(pg_catalog.-) 1), 'SQL_ASCII') OPERATOR(pg_catalog.=) $1 "
-								"   AND NOT t.tgisinternal AND t.tgparentid OPERATOR(pg_catalog.=) 0 "
-								" ORDER BY t.tgrelid::pg_catalog.regclass::pg_catalog.text, t.tgname",
+	ret = SPI_execute_with_args(psprintf(
+										 "SELECT pg_catalog.format('%%I ON %%s', t.tgname, t.tgrelid::pg_catalog.regclass), "
+										 "       t.tgname OPERATOR(pg_catalog.~) ('^denorm_' OPERATOR(pg_catalog.||) $1) "
+										 "  FROM pg_catalog.pg_trigger t "
+										 " WHERE %s AND NOT t.tgisinternal AND t.tgparentid OPERATOR(pg_catalog.=) 0 "
+										 " ORDER BY t.tgrelid::pg_catalog.regclass::pg_catalog.text, t.tgname",
+										 trigdef_serves_sql(1)),
 								1, &argtype, &arg, NULL, false, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "trigger lookup failed: %s", SPI_result_code_string(ret));

@@ -372,19 +372,20 @@ sqlgen_inplace_update(DenormSpec *spec, int plan, const Bitmapset *outputs)
 {
 	StringInfoData buf;
 	StringInfoData differs;
-	ListCell   *s;
-	ListCell   *d;
+	ListCell   *lc;
 	int			j = 0;
 
 	initStringInfo(&buf);
 	initStringInfo(&differs);
 	appendStringInfo(&buf, "UPDATE %s t SET ", spec->target_sql);
-	forboth(s, spec->inplace_sets, d, spec->inplace_differs)
+	foreach(lc, spec->value_outputs)
 	{
+		ValueOutput *vo = lfirst(lc);
+
 		if (outputs == NULL || bms_is_member(j, (Bitmapset *) outputs))
 		{
-			appendStringInfo(&buf, "%s%s", differs.len > 0 ? ", " : "", (char *) lfirst(s));
-			appendStringInfo(&differs, "%s%s", differs.len > 0 ? " OR " : "", (char *) lfirst(d));
+			appendStringInfo(&buf, "%s%s", differs.len > 0 ? ", " : "", vo->set_sql);
+			appendStringInfo(&differs, "%s%s", differs.len > 0 ? " OR " : "", vo->differs_sql);
 		}
 		j++;
 	}
@@ -558,22 +559,24 @@ sqlgen_row(DenormSpec *spec, Query *q)
 	if (differs)
 	{
 		ListCell   *lc;
+		ListCell   *vlc = list_head(spec->value_outputs);
 
 		spec->inplace_from = psprintf(" FROM (%s) d WHERE %s AND %s AND (",
 									  desired_rows(cols, def_new), type_match(spec, cols, "t"),
 									  ident_match(spec, cols, "t", "d"));
-		spec->inplace_sets = NIL;
-		spec->inplace_differs = NIL;
+		/* The value outputs, in the same order as definition.c listed them. */
 		foreach(lc, cols)
 		{
 			OutCol	   *oc = lfirst(lc);
+			ValueOutput *vo;
 
 			if (oc->identity)
 				continue;
-			spec->inplace_sets = lappend(spec->inplace_sets, psprintf("%s = d.%s", oc->name, oc->name));
-			spec->inplace_differs = lappend(spec->inplace_differs,
-											distinct_expr(oc->eq, psprintf("t.%s", oc->name),
-														  psprintf("d.%s", oc->name)));
+			vo = lfirst(vlc);
+			Assert(strcmp(vo->name, oc->label) == 0);
+			vo->set_sql = psprintf("%s = d.%s", oc->name, oc->name);
+			vo->differs_sql = distinct_expr(oc->eq, psprintf("t.%s", oc->name), psprintf("d.%s", oc->name));
+			vlc = lnext(spec->value_outputs, vlc);
 		}
 		spec->sql[RP_UPDATE_SIMPLE] = sqlgen_inplace_update(spec, RP_UPDATE_SIMPLE, NULL);
 	}

@@ -70,8 +70,24 @@ trigdef_flush(DenormSpec *spec)
 	return out;
 }
 
-/* The guard of a row target (one table, not its partitions). */
+/*
+ * SQL: trigger alias t (of pg_trigger) calls one of denorm's trigger
+ * functions with the projection named by parameter $param as its argument.
+ */
 char *
+trigdef_serves_sql(int param)
+{
+	return psprintf("t.tgfoid IN (SELECT f.oid FROM pg_catalog.pg_proc f "
+					"              WHERE f.pronamespace OPERATOR(pg_catalog.=) 'denorm'::pg_catalog.regnamespace "
+					"                AND f.prorettype OPERATOR(pg_catalog.=) 'pg_catalog.trigger'::pg_catalog.regtype) "
+					"AND t.tgnargs OPERATOR(pg_catalog.=) 1 "
+					"AND pg_catalog.convert_from(pg_catalog.substring(t.tgargs, 1, "
+					"      pg_catalog.length(t.tgargs) OPERATOR(pg_catalog.-) 1), 'SQL_ASCII') OPERATOR(pg_catalog.=) $%d",
+					param);
+}
+
+/* The guard of a row target (one table, not its partitions). */
+static char *
 trigdef_row_guard(Oid table)
 {
 	return psprintf("CREATE OR REPLACE TRIGGER %s BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s "
