@@ -842,16 +842,25 @@ col_differs(DenormSpec *spec, const char *r)
 	return buf.data;
 }
 
-/* Recompute the groups whose keys keys_sql yields (columns k1..kn). */
+/*
+ * Recompute the groups whose keys keys_sql yields (columns k1..kn). The
+ * aggregate reads only those groups' source rows; with every target row as
+ * keys (a rebuild) that semi-join would only drop orphan groups, which the
+ * LEFT JOIN drops anyway, so it is left out: a merge join of the whole
+ * source against the target's key index for nothing.
+ */
 static char *
-recompute_sql(DenormSpec *spec, ColParts *p, const char *keys_sql)
+recompute_sql(DenormSpec *spec, ColParts *p, const char *keys_sql, bool all_keys)
 {
+	char	   *only_keys = all_keys ? "" :
+		psprintf(" AND EXISTS (SELECT 1 FROM (%s) kk WHERE %s)", keys_sql, p->src_vs_kk);
+
 	return psprintf("UPDATE %s t SET %s FROM (%s) kk LEFT JOIN "
-					"(SELECT %s%s FROM %s s WHERE (%s) AND EXISTS (SELECT 1 FROM (%s) kk WHERE %s) GROUP BY %s) r "
+					"(SELECT %s%s FROM %s s WHERE (%s)%s GROUP BY %s) r "
 					"ON %s WHERE %s AND (%s)",
 					spec->target_sql, col_set(spec, "r"), keys_sql,
-					p->groups, aggregate_list(spec), spec->source_sql, p->where, keys_sql,
-					p->src_vs_kk, p->group_refs,
+					p->groups, aggregate_list(spec), spec->source_sql, p->where, only_keys,
+					p->group_refs,
 					p->r_vs_kk, p->tkey_vs_kk, col_differs(spec, "r"));
 }
 
@@ -1063,8 +1072,8 @@ sqlgen_column(DenormSpec *spec, Query *q)
 	spec->sql[CP_LOCK_KEYS] = psprintf("SELECT 1 FROM %s t WHERE EXISTS (SELECT 1 FROM %s kk WHERE %s) "
 									   "ORDER BY %s FOR NO KEY UPDATE OF t",
 									   spec->target_sql, ENR_KEYS, p.tkey_vs_kk, p.tkey_order);
-	spec->sql[CP_RECOMPUTE_KEYS] = recompute_sql(spec, &p, keys_enr);
-	spec->sql[CP_RECOMPUTE_TARGET_NEW] = recompute_sql(spec, &p, target_keys_from(spec, ENR_NEW));
+	spec->sql[CP_RECOMPUTE_KEYS] = recompute_sql(spec, &p, keys_enr, false);
+	spec->sql[CP_RECOMPUTE_TARGET_NEW] = recompute_sql(spec, &p, target_keys_from(spec, ENR_NEW), false);
 	spec->sql[CP_CHECK_KEYS] = psprintf("SELECT s.ctid FROM %s s WHERE EXISTS (SELECT 1 FROM %s kk WHERE %s) ORDER BY 1",
 										spec->source_sql, ENR_KEYS, p.src_vs_kk);
 	spec->sql[CP_CHECK_TARGET] = psprintf("SELECT t.ctid FROM %s t WHERE EXISTS (SELECT 1 FROM %s kk WHERE %s) ORDER BY 1",
@@ -1092,7 +1101,7 @@ sqlgen_column(DenormSpec *spec, Query *q)
 			appendStringInfo(&tk, "%st2.%s AS k%d", i > 0 ? ", " : "",
 							 attname_sql(spec->target, spec->tgt_key.attnums[i]), i + 1);
 		spec->sql[CP_REBUILD] = recompute_sql(spec, &p,
-											  psprintf("SELECT %s FROM %s t2", tk.data, spec->target_sql));
+											  psprintf("SELECT %s FROM %s t2", tk.data, spec->target_sql), true);
 	}
 	spec->sql[CP_AUDIT] = column_audit_sql(spec, &p, false);
 	spec->sql[CP_AUDIT_KEYS] = column_audit_sql(spec, &p, true);
