@@ -18,10 +18,13 @@
 # oltp_limit.sql for the limit): invoice, item_update or payment (items
 # needs the invoice its transaction creates).
 # The payment then pays the target invoice.
+# --keep keeps each measured backend's callgrind profile as OUT/<db>.cg
+# (r_<variant>_<mode>_<transactions>.cg), for callgrind_annotate: subtract
+# the 100-transaction profile from the longer one to get a function's cost.
 #
 # Usage: bench/instructions.sh [--scale S] [--transactions N] [--no-build]
 #                              [--variants "limit denorm ..."] [--step NAME]
-#                              [--out DIR]
+#                              [--out DIR] [--keep]
 BENCH=$(cd "$(dirname "$0")" && pwd)
 source "$BENCH/../scripts/lib.sh"
 source "$BENCH/_common.sh"
@@ -32,6 +35,7 @@ BUILD=1
 VARIANTS="none limit plrow plstmt denorm"
 STEP=""
 OUT=""
+KEEP=0
 usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -41,6 +45,7 @@ while [ $# -gt 0 ]; do
         --variants) VARIANTS=$2; shift 2 ;;
         --step) STEP=$2; shift 2 ;;
         --out) OUT=$2; shift 2 ;;
+        --keep) KEEP=1; shift ;;
         -h|--help) usage 0 ;;
         *) echo "unknown argument: $1" >&2; usage 1 >&2 ;;
     esac
@@ -101,9 +106,10 @@ for _ in $(seq 1 120); do
 done
 
 # instructions DB SCRIPT N CONTENDED: the instruction total of the backend
-# that ran the transactions (pgbench may open other, short connections).
+# that ran the transactions (pgbench may open other, short connections);
+# with --keep, its callgrind profile is kept as OUT/DB.cg.
 instructions() {
-    local before new f n best=0
+    local before new f n best=0 bestf=""
     before=$(ls "$CG")
     "$PGBIN/pgbench" -n -M prepared -c 1 -t "$3" -D ninv="$NINV" -D contended="$4" -f "$2" "$1" >>"$LOG" 2>&1
     # Backends write their file when they exit, just after the client leaves.
@@ -117,9 +123,10 @@ instructions() {
     done
     for f in $new; do
         n=$(awk '/^totals:/ { print $2 }' "$CG/$f")
-        [ "${n:-0}" -gt "$best" ] && best=$n
+        [ "${n:-0}" -gt "$best" ] && { best=$n; bestf=$f; }
     done
     [ "$best" -gt 0 ] || { echo "no callgrind output for $1" >&2; return 1; }
+    [ "$KEEP" = 1 ] && cp "$CG/$bestf" "$OUT/$1.cg"
     echo "$best"
 }
 
