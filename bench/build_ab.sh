@@ -49,13 +49,25 @@ done
 [ -x "$BIN_A/postgres" ] && [ -x "$BIN_B/postgres" ] || { echo "--a and --b must be PostgreSQL bin directories" >&2; usage; }
 
 # One throwaway cluster per build, both up for the whole run (idle between
-# their rounds); start_cluster's exit trap stops only the last one, so the
-# trap below stops both.
+# their rounds). start_cluster's exit trap would stop only the last one
+# started: stop_both replaces it as soon as each is up.
 declare -A HOST PORT DIR
+results=$(mktemp)
+stop_both() {
+    local b bin
+    for b in A B; do
+        [ -n "${DIR[$b]:-}" ] || continue
+        bin=$BIN_A; [ $b = B ] && bin=$BIN_B
+        as_pg "$bin/pg_ctl" -D "${DIR[$b]}/data" -m immediate -w stop >/dev/null 2>&1 || true
+        rm -rf "${DIR[$b]}"
+    done
+    rm -f "$results"
+}
 for b in A B; do
     if [ $b = A ]; then PGBIN=$BIN_A; else PGBIN=$BIN_B; fi
     bench_setup
     HOST[$b]=$PGHOST; PORT[$b]=$PGPORT; DIR[$b]=$CLUSTER_DIR
+    trap stop_both EXIT
     psql_q -c "CREATE DATABASE ab_tpl"
     files=(-f "$BENCH/variants/$VARIANT.sql" -f "$BENCH/workloads/generators.sql" -f "$BENCH/workloads/base_data.sql")
     case "$WORKLOAD" in
@@ -67,13 +79,6 @@ for b in A B; do
     psql_q -d ab_tpl -c "VACUUM ANALYZE" -c "CHECKPOINT"
     log "build $b: $PGBIN, denorm $(psql_q -d ab_tpl -Atc "SELECT extversion FROM pg_extension WHERE extname = 'denorm'")"
 done
-results=$(mktemp)
-stop_both() {
-    as_pg "$BIN_A/pg_ctl" -D "${DIR[A]}/data" -m immediate -w stop >/dev/null 2>&1; rm -rf "${DIR[A]}"
-    as_pg "$BIN_B/pg_ctl" -D "${DIR[B]}/data" -m immediate -w stop >/dev/null 2>&1; rm -rf "${DIR[B]}"
-    rm -f "$results"
-}
-trap stop_both EXIT
 
 # Which build goes first alternates from round to round.
 for r in $(seq 1 "$ROUNDS"); do

@@ -852,7 +852,7 @@ col_differs(DenormSpec *spec, const char *r)
 static char *
 recompute_sql(DenormSpec *spec, ColParts *p, const char *keys_sql, bool all_keys)
 {
-	char	   *only_keys = all_keys ? "" :
+	const char *only_keys = all_keys ? "" :
 		psprintf(" AND EXISTS (SELECT 1 FROM (%s) kk WHERE %s)", keys_sql, p->src_vs_kk);
 
 	return psprintf("UPDATE %s t SET %s FROM (%s) kk LEFT JOIN "
