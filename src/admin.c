@@ -110,26 +110,6 @@ lock_whole(DenormSpec *spec)
 	lock_acquire_all(spec, reqs, nreqs);
 }
 
-/* Row projection: the locks for recomputing keys whose lookup rows we do not know. */
-static void
-lock_row_keys(DenormSpec *spec, KeySet *keys)
-{
-	LockRequest *reqs = palloc0(sizeof(LockRequest) * (spec->nlookups + 1));
-	int			i;
-
-	for (i = 0; i < spec->nlookups; i++)
-	{
-		reqs[i].relid = spec->lookups[i].relid;
-		reqs[i].mode = KEYLOCK_SHARE;
-		reqs[i].phase = 0;
-	}
-	reqs[spec->nlookups].relid = spec->source;
-	reqs[spec->nlookups].mode = KEYLOCK_EXCLUSIVE;
-	reqs[spec->nlookups].phase = 1;
-	reqs[spec->nlookups].keys = keys;
-	lock_acquire_all(spec, reqs, spec->nlookups + 1);
-}
-
 /* Rebuild a whole projection in place: its rows that differ, in the live target. */
 static uint64
 rebuild_in_place(DenormSpec *spec)
@@ -265,18 +245,6 @@ denorm_rebuild_target(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64((int64) n);
 }
 
-/* Recompute a set of keys as maintenance would; the caller is in the engine. */
-static uint64
-apply_keys(DenormSpec *spec, KeySet *keys)
-{
-	if (spec->kind == DENORM_ROW)
-	{
-		lock_row_keys(spec, keys);
-		return row_apply_keys(spec, keys);
-	}
-	return column_recompute_keys(spec, keys);
-}
-
 Datum
 denorm_rebuild_key(PG_FUNCTION_ARGS)
 {
@@ -293,7 +261,7 @@ denorm_rebuild_key(PG_FUNCTION_ARGS)
 		engine_begin(&es, spec, true);
 		PG_TRY();
 		{
-			n = apply_keys(spec, keys);
+			n = recompute_keys(spec, keys);
 		}
 		PG_CATCH();
 		{
@@ -444,21 +412,11 @@ drifted_keys(DenormSpec *spec)
 {
 	int			ret;
 	KeySet	   *keys = keyset_create(spec_key(spec), 16);
-	uint64		i;
 
 	ret = SPI_execute(spec->sql[spec->kind == DENORM_ROW ? RP_AUDIT_KEYS : CP_AUDIT_KEYS], false, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "audit of projection \"%s\" returned %s", spec->name, SPI_result_code_string(ret));
-	for (i = 0; i < SPI_processed; i++)
-	{
-		Datum		v[DENORM_MAX_KEY_COLS];
-		bool		nulls[DENORM_MAX_KEY_COLS];
-		int			j;
-
-		for (j = 0; j < keys->desc->natts; j++)
-			v[j] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, j + 1, &nulls[j]);
-		keyset_add(keys, v, nulls);
-	}
+	keyset_add_spi_result(keys);
 	keyset_finish(keys);
 	return keys;
 }
@@ -480,7 +438,7 @@ repair_one(const char *name)
 			KeySet	   *keys = drifted_keys(spec);
 
 			if (keys->nkeys > 0)
-				(void) apply_keys(spec, keys);
+				(void) recompute_keys(spec, keys);
 			repaired = keys->nkeys;
 		}
 		PG_CATCH();

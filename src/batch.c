@@ -238,26 +238,7 @@ denorm_rebuild_step(PG_FUNCTION_ARGS)
 			keys = next_keys(spec, keys_sql(spec, p.phase), p.last_key, batch_size, &new_last);
 			if (keys->nkeys > 0)
 			{
-				if (spec->kind == DENORM_ROW)
-				{
-					LockRequest *reqs = palloc0(sizeof(LockRequest) * (spec->nlookups + 1));
-					int			i;
-
-					for (i = 0; i < spec->nlookups; i++)
-					{
-						reqs[i].relid = spec->lookups[i].relid;
-						reqs[i].mode = KEYLOCK_SHARE;
-						reqs[i].phase = 0;
-					}
-					reqs[spec->nlookups].relid = spec->source;
-					reqs[spec->nlookups].mode = KEYLOCK_EXCLUSIVE;
-					reqs[spec->nlookups].phase = 1;
-					reqs[spec->nlookups].keys = keys;
-					lock_acquire_all(spec, reqs, spec->nlookups + 1);
-					p.rows += row_apply_keys(spec, keys);
-				}
-				else
-					p.rows += column_recompute_keys(spec, keys);
+				p.rows += recompute_keys(spec, keys);
 				if (strcmp(p.phase, "source") == 0 || spec->kind == DENORM_COLUMN)
 					p.done += keys->nkeys;
 				p.last_key = new_last;

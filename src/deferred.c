@@ -159,26 +159,7 @@ deferred_flush(DenormSpec *spec)
 	engine_begin(&es, spec, false);
 	PG_TRY();
 	{
-		if (spec->kind == DENORM_ROW)
-		{
-			LockRequest *reqs = palloc0(sizeof(LockRequest) * (spec->nlookups + 1));
-			int			i;
-
-			for (i = 0; i < spec->nlookups; i++)
-			{
-				reqs[i].relid = spec->lookups[i].relid;
-				reqs[i].mode = KEYLOCK_SHARE;
-				reqs[i].phase = 0;
-			}
-			reqs[spec->nlookups].relid = spec->source;
-			reqs[spec->nlookups].mode = KEYLOCK_EXCLUSIVE;
-			reqs[spec->nlookups].phase = 1;
-			reqs[spec->nlookups].keys = keys;
-			lock_acquire_all(spec, reqs, spec->nlookups + 1);
-			(void) row_apply_keys(spec, keys);
-		}
-		else
-			(void) column_recompute_keys(spec, keys);
+		(void) recompute_keys(spec, keys);
 	}
 	PG_CATCH();
 	{

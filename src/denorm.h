@@ -316,6 +316,7 @@ extern char *sqlgen_qualified_name(Oid relid);
 extern KeySet *keyset_create(const KeyDesc *desc, int expected);
 extern void keyset_add(KeySet *ks, Datum *values, bool *nulls);
 extern void keyset_add_from_slot(KeySet *ks, TupleTableSlot *slot);
+extern void keyset_add_spi_result(KeySet *ks);
 extern void keyset_finish(KeySet *ks);
 extern Tuplestorestate *keyset_tuplestore(KeySet *ks, TupleDesc *tupdesc);
 extern TupleDesc keyset_tupdesc(const KeyDesc *desc);
@@ -420,8 +421,15 @@ extern Bitmapset *role_attrs(DenormRole *role, const Bitmapset *attrs);
 /* maintain_row.c / maintain_column.c */
 extern void maintain_row(MaintainCall *call);
 extern void maintain_column(MaintainCall *call);
-extern uint64 row_apply_keys(DenormSpec *spec, KeySet *keys);
+extern uint64 row_recompute_keys(DenormSpec *spec, KeySet *keys);
 extern uint64 column_recompute_keys(DenormSpec *spec, KeySet *groups);
+
+/* Recompute a set of keys as maintenance would, locks included; inside the engine. */
+static inline uint64
+recompute_keys(DenormSpec *spec, KeySet *keys)
+{
+	return spec->kind == DENORM_ROW ? row_recompute_keys(spec, keys) : column_recompute_keys(spec, keys);
+}
 
 /* admin.c (SQL-callable functions are declared with PG_FUNCTION_INFO_V1) */
 

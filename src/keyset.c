@@ -12,6 +12,7 @@
 #include "access/sysattr.h"
 #include "common/hashfn.h"
 #include "executor/executor.h"
+#include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "utils/datum.h"
@@ -129,6 +130,27 @@ keyset_add_from_slot(KeySet *ks, TupleTableSlot *slot)
 	for (i = 0; i < ks->desc->natts; i++)
 		values[i] = slot_getattr(slot, ks->desc->attnums[i], &nulls[i]);
 	keyset_add(ks, values, nulls);
+}
+
+/*
+ * Add every row of SPI's current result as a key: its first natts columns,
+ * in the key's order (queries that find keys select k1..kn).
+ */
+void
+keyset_add_spi_result(KeySet *ks)
+{
+	uint64		i;
+
+	for (i = 0; i < SPI_processed; i++)
+	{
+		Datum		values[DENORM_MAX_KEY_COLS];
+		bool		nulls[DENORM_MAX_KEY_COLS];
+		int			j;
+
+		for (j = 0; j < ks->desc->natts; j++)
+			values[j] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, j + 1, &nulls[j]);
+		keyset_add(ks, values, nulls);
+	}
 }
 
 /* Sorting context: qsort_arg gets the set. */

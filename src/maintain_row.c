@@ -300,13 +300,29 @@ source_truncate(DenormSpec *spec)
 }
 
 /*
- * Apply the projection to a set of source keys, read from the source
- * itself. Used after a lookup change, and by rebuild and repair. The caller
- * holds the keys' locks and is inside engine_begin.
+ * Recompute a set of source keys whose lookup rows we do not know: lock
+ * them as maintenance does (every lookup shared, the keys exclusive), then
+ * apply the projection to them, read from the source itself. For
+ * rebuild(key), repair, batched rebuilds and commit-time flushes; the
+ * caller is inside engine_begin.
  */
 uint64
-row_apply_keys(DenormSpec *spec, KeySet *keys)
+row_recompute_keys(DenormSpec *spec, KeySet *keys)
 {
+	LockRequest *reqs = palloc0(sizeof(LockRequest) * (spec->nlookups + 1));
+	int			i;
+
+	for (i = 0; i < spec->nlookups; i++)
+	{
+		reqs[i].relid = spec->lookups[i].relid;
+		reqs[i].mode = KEYLOCK_SHARE;
+		reqs[i].phase = 0;
+	}
+	reqs[spec->nlookups].relid = spec->source;
+	reqs[spec->nlookups].mode = KEYLOCK_EXCLUSIVE;
+	reqs[spec->nlookups].phase = 1;
+	reqs[spec->nlookups].keys = keys;
+	lock_acquire_all(spec, reqs, spec->nlookups + 1);
 	return row_apply_keys_how(spec, keys, NULL, NULL);
 }
 
@@ -333,24 +349,6 @@ row_apply_keys_how(DenormSpec *spec, KeySet *keys, DenormRole *in_place, const B
 					plan == RP_UPDATE_KEYS ? SPI_OK_UPDATE : SPI_OK_SELECT);
 	tuplestore_end(ts);
 	return n;
-}
-
-/* Collect the first column of SPI's result as keys of kd. */
-static void
-keys_from_result(KeySet *ks)
-{
-	uint64		i;
-
-	for (i = 0; i < SPI_processed; i++)
-	{
-		Datum		v[DENORM_MAX_KEY_COLS];
-		bool		nulls[DENORM_MAX_KEY_COLS];
-		int			j;
-
-		for (j = 0; j < ks->desc->natts; j++)
-			v[j] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, j + 1, &nulls[j]);
-		keyset_add(ks, v, nulls);
-	}
 }
 
 /*
@@ -427,7 +425,7 @@ lookup_change(DenormSpec *spec, DenormRole *role, MaintainCall *c)
 			elog(ERROR, "lookup mapping of projection \"%s\" returned %s",
 				 spec->name, SPI_result_code_string(ret));
 		src_keys = keyset_create(&spec->src_key, (int) Max(SPI_processed, 1));
-		keys_from_result(src_keys);
+		keyset_add_spi_result(src_keys);
 		keyset_finish(src_keys);
 		engine_done_with_plan(plan, cacheable);
 
