@@ -358,6 +358,9 @@ typedef struct LockRequest
 	int			phase;			/* lower phases are locked first */
 } LockRequest;
 extern void lock_acquire_all(DenormSpec *spec, LockRequest *reqs, int nreqs);
+extern int	lock_timeout_begin(void);
+extern void lock_timeout_end(int nest);
+extern void lock_timeout_caught(MemoryContext cxt);
 extern void lock_coarse(DenormSpec *spec, Oid relid, KeyLockMode mode);
 extern void lock_set_tag(LOCKTAG *tag, Oid relid, uint32 hash, bool coarse);
 extern void lock_reset_xact(void);

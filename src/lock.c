@@ -124,6 +124,54 @@ describe_key(LockRequest *reqs, LockItem *it)
 }
 
 /*
+ * Bound the lock waits of what follows by denorm.lock_timeout, when it is
+ * set, as the session's lock_timeout. Returns the GUC nest level to pass to
+ * lock_timeout_end(), or -1.
+ */
+int
+lock_timeout_begin(void)
+{
+	char		buf[32];
+	int			nest;
+
+	if (denorm_lock_timeout <= 0)
+		return -1;
+	snprintf(buf, sizeof(buf), "%dms", denorm_lock_timeout);
+	nest = NewGUCNestLevel();
+	(void) set_config_option("lock_timeout", buf, PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	return nest;
+}
+
+void
+lock_timeout_end(int nest)
+{
+	if (nest >= 0)
+		AtEOXact_GUC(true, nest);
+}
+
+/*
+ * In the PG_CATCH of a bounded wait (cxt: the memory context before the
+ * PG_TRY): rethrow any error but a lock timeout, and forget that one, so
+ * that the caller raises its own 55P03 naming what it waited for.
+ */
+void
+lock_timeout_caught(MemoryContext cxt)
+{
+	ErrorData  *edata;
+
+	MemoryContextSwitchTo(cxt);
+	edata = CopyErrorData();
+	if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
+	{
+		FreeErrorData(edata);
+		PG_RE_THROW();
+	}
+	FreeErrorData(edata);
+	FlushErrorState();
+}
+
+/*
  * Take one lock, waiting at most denorm.lock_timeout; a timeout becomes a
  * 55P03 error that names the projection and the key.
  */
@@ -140,38 +188,20 @@ acquire_one(DenormSpec *spec, LockRequest *reqs, LockItem *it)
 
 	/* We have to wait. */
 	{
-		volatile int nest = -1;
 		MemoryContext cxt = CurrentMemoryContext;
 		instr_time	start;
 		instr_time	waited;
+		int			nest;
 
 		INSTR_TIME_SET_CURRENT(start);
-
-		if (denorm_lock_timeout > 0)
-		{
-			char		buf[32];
-
-			snprintf(buf, sizeof(buf), "%dms", denorm_lock_timeout);
-			nest = NewGUCNestLevel();
-			(void) set_config_option("lock_timeout", buf, PGC_USERSET, PGC_S_SESSION,
-									 GUC_ACTION_SAVE, true, 0, false);
-		}
+		nest = lock_timeout_begin();
 		PG_TRY();
 		{
 			(void) LockAcquire(&tag, it->mode, false, false);
 		}
 		PG_CATCH();
 		{
-			ErrorData  *edata;
-
-			MemoryContextSwitchTo(cxt);
-			edata = CopyErrorData();
-			if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
-			{
-				FreeErrorData(edata);
-				PG_RE_THROW();
-			}
-			FlushErrorState();
+			lock_timeout_caught(cxt);
 			ereport(ERROR,
 					(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
 					 errmsg("timed out waiting for the lock on %s of projection \"%s\"",
@@ -180,8 +210,7 @@ acquire_one(DenormSpec *spec, LockRequest *reqs, LockItem *it)
 					 errhint("Retry the transaction, or raise denorm.lock_timeout.")));
 		}
 		PG_END_TRY();
-		if (nest >= 0)
-			AtEOXact_GUC(true, nest);
+		lock_timeout_end(nest);
 		INSTR_TIME_SET_CURRENT(waited);
 		INSTR_TIME_SUBTRACT(waited, start);
 		if (spec)

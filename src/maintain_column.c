@@ -32,32 +32,17 @@ is_small(int64 n)
 static uint64
 exec_bounded(DenormSpec *spec, int plan, KeySet *groups, int64 nrows, bool cacheable, int expect)
 {
-	volatile int nest = -1;
 	MemoryContext cxt = CurrentMemoryContext;
+	int			nest = lock_timeout_begin();
 	uint64		n = 0;
 
-	if (denorm_lock_timeout > 0)
-	{
-		char		buf[32];
-
-		snprintf(buf, sizeof(buf), "%dms", denorm_lock_timeout);
-		nest = NewGUCNestLevel();
-		(void) set_config_option("lock_timeout", buf, PGC_USERSET, PGC_S_SESSION,
-								 GUC_ACTION_SAVE, true, 0, false);
-	}
 	PG_TRY();
 	{
 		n = engine_exec(spec, &spec->plans[plan], spec->sql[plan], nrows, cacheable, expect);
 	}
 	PG_CATCH();
 	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(cxt);
-		edata = CopyErrorData();
-		if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
-			PG_RE_THROW();
-		FlushErrorState();
+		lock_timeout_caught(cxt);
 		ereport(ERROR,
 				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
 				 errmsg("timed out waiting for the lock on %s of projection \"%s\"",
@@ -70,8 +55,7 @@ exec_bounded(DenormSpec *spec, int plan, KeySet *groups, int64 nrows, bool cache
 				 errhint("Retry the transaction, or raise denorm.lock_timeout.")));
 	}
 	PG_END_TRY();
-	if (nest >= 0)
-		AtEOXact_GUC(true, nest);
+	lock_timeout_end(nest);
 	return n;
 }
 
