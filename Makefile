@@ -11,7 +11,7 @@ OBJS        = src/denorm.o src/catalog.o src/definition.o src/sqlgen.o src/quali
               src/keyset.o src/role.o src/lock.o src/isolation.o src/engine.o \
               src/guard.o src/trigger.o src/maintain_row.o \
               src/maintain_column.o src/trigdef.o src/register.o src/admin.o src/ddl.o src/batch.o src/writeback.o src/deferred.o \
-              src/stats.o src/explain.o src/swap.o
+              src/stats.o src/explain.o src/swap.o src/lookup_prune.o
 DATA        = $(wildcard denorm--*.sql)
 PGFILEDESC  = "denorm - projections maintained in-transaction"
 

@@ -128,6 +128,44 @@ SELECT purpose FROM denorm.statements('shape_pairs') WHERE purpose LIKE 'update 
 SELECT part_key, amount, label, note FROM part WHERE canonical_pk = 1 ORDER BY canonical_type, part_key;
 SELECT * FROM drift;
 
+-- An update of some outputs leaves out the lookups none of them reads: their
+-- join becomes a LEFT JOIN whose columns nothing reads (the planner removes
+-- it), planned apart from the UPDATE (OFFSET 0). A lookup read by the
+-- definition's WHERE stays an inner join. A task with no category has no
+-- row, and gets none from an update that no longer joins the categories.
+CREATE TABLE person (id int PRIMARY KEY, name text NOT NULL);
+CREATE TABLE queue (id int PRIMARY KEY, open boolean NOT NULL);
+CREATE TABLE task (id int PRIMARY KEY, cat_id int, person_id int, queue_id int, title text);
+CREATE TABLE task_row (canonical_type text, canonical_pk int, label text, person_name text,
+                       title text, PRIMARY KEY (canonical_type, canonical_pk));
+SELECT denorm.create_row_projection('shape_task', 'task_row', $$
+    SELECT 'task'::text AS canonical_type, t.id AS canonical_pk, c.label,
+           p.name AS person_name, t.title
+      FROM task t
+      JOIN category c ON c.id = t.cat_id
+      JOIN person p ON p.id = t.person_id
+      JOIN queue q ON q.id = t.queue_id
+     WHERE q.open
+$$);
+INSERT INTO person VALUES (1, 'Ann'), (2, 'Bob');
+INSERT INTO queue VALUES (1, true), (2, false);
+INSERT INTO task VALUES (1, 1, 1, 1, 'draft'), (2, 99, 1, 1, 'orphan'), (3, 2, 2, 1, 'print'),
+                        (4, 1, 1, 2, 'closed');
+UPDATE task SET title = title || '!';                 -- the title: no lookup needed but queue
+UPDATE person SET name = 'Ann B.' WHERE id = 1;        -- the name: no category needed
+UPDATE category SET label = 'ink, black' WHERE id = 2; -- the label: no person needed
+SELECT * FROM task_row ORDER BY canonical_pk;
+SELECT purpose,
+       statement LIKE '%LEFT JOIN shape.category c%' AS category_removable,
+       statement LIKE '%LEFT JOIN shape.person p%' AS person_removable,
+       statement LIKE '%LEFT JOIN shape.queue q%' AS queue_removable,
+       statement LIKE '%OFFSET 0%' AS planned_apart
+  FROM denorm.statements('shape_task') WHERE purpose LIKE 'update%in place of%' ORDER BY 1;
+SELECT * FROM drift;
+SELECT denorm.drop_projection('shape_task');
+DROP TABLE task_row, task, person, queue;
+UPDATE category SET label = 'ink' WHERE id = 2;
+
 -- One row per source row with a LEFT JOIN lookup: a new join key keeps the
 -- shape, and the looked-up output follows it.
 CREATE TABLE tagged (canonical_type text, canonical_pk int, label text, note text,

@@ -205,6 +205,7 @@ typedef struct DenormSpec
 								 * feed values: a plain UPDATE maintains them) */
 	List	   *copied;			/* CopiedColumn: outputs copied unchanged from the source */
 	List	   *value_outputs;	/* ValueOutput, in target list order */
+	Query	   *def_query;		/* the definition, for in-place updates of some outputs */
 	char	   *inplace_from;	/* the FROM ... WHERE of RP_UPDATE_SIMPLE (sqlgen.c) */
 	char	   *inplace_from_keys;	/* ... and of RP_UPDATE_KEYS */
 	List	   *inplace_variants;	/* InplaceVariant, built as updates need them */
@@ -305,6 +306,9 @@ extern void qualify_spec_statements(DenormSpec *spec);
 /* sqlgen.c */
 extern void sqlgen_row(DenormSpec *spec, Query *query);
 extern char *sqlgen_inplace_update(DenormSpec *spec, int plan, const Bitmapset *outputs);
+
+/* lookup_prune.c */
+extern Query *lookup_prune_definition(DenormSpec *spec, Query *q, const Bitmapset *outputs);
 extern bool sqlgen_is_audit(DenormSpec *spec, int plan);
 extern void sqlgen_column(DenormSpec *spec, Query *query);
 extern char *sqlgen_type_name(Oid type, int32 typmod);

@@ -361,6 +361,25 @@ set_list(List *cols, const char *from)
 	return buf.data;
 }
 
+/* The definition's rows for the source keys in denorm_keys. */
+static char *
+keyed_rows(DenormSpec *spec, List *cols, const char *def_src)
+{
+	OutCol	   *key = outcol(cols, spec->key_column);
+
+	return psprintf("%s WHERE EXISTS (SELECT 1 FROM %s kk WHERE %s)",
+					desired_rows(cols, def_src), ENR_KEYS,
+					eq_expr(key->eq, psprintf("d.%s", key->name), "kk.k1"));
+}
+
+/* " FROM (rows) d WHERE <the target row of each> AND (": an in-place UPDATE's source. */
+static char *
+inplace_from_sql(DenormSpec *spec, List *cols, const char *rows)
+{
+	return psprintf(" FROM (%s) d WHERE %s AND %s AND (",
+					rows, type_match(spec, cols, "t"), ident_match(spec, cols, "t", "d"));
+}
+
 /*
  * An in-place UPDATE of a row projection's target, plan RP_UPDATE_SIMPLE
  * (from the changed source rows) or RP_UPDATE_KEYS (from the source rows of
@@ -374,7 +393,24 @@ sqlgen_inplace_update(DenormSpec *spec, int plan, const Bitmapset *outputs)
 	StringInfoData differs;
 	ListCell   *lc;
 	int			j = 0;
+	const char *from = plan == RP_UPDATE_KEYS ? spec->inplace_from_keys : spec->inplace_from;
+	Query	   *pruned = outputs ? lookup_prune_definition(spec, spec->def_query, outputs) : NULL;
 
+	/*
+	 * Some of the outputs: without the lookups none of them reads
+	 * (lookup_prune.c). OFFSET 0 plans the rows alone: in the UPDATE's own
+	 * FROM every joined relation keeps its row mark (its ctid, for
+	 * EvalPlanQual), so the planner would remove no join there.
+	 */
+	if (pruned)
+	{
+		List	   *cols = row_outcols(spec, pruned);
+		char	   *rows = plan == RP_UPDATE_KEYS
+			? keyed_rows(spec, cols, deparse_definition(spec, pruned, NULL))
+			: desired_rows(cols, deparse_definition(spec, pruned, ENR_NEW));
+
+		from = inplace_from_sql(spec, cols, psprintf("%s OFFSET 0", rows));
+	}
 	initStringInfo(&buf);
 	initStringInfo(&differs);
 	appendStringInfo(&buf, "UPDATE %s t SET ", spec->target_sql);
@@ -389,8 +425,7 @@ sqlgen_inplace_update(DenormSpec *spec, int plan, const Bitmapset *outputs)
 		}
 		j++;
 	}
-	appendStringInfo(&buf, "%s%s)",
-					 plan == RP_UPDATE_KEYS ? spec->inplace_from_keys : spec->inplace_from, differs.data);
+	appendStringInfo(&buf, "%s%s)", from, differs.data);
 	return buf.data;
 }
 
@@ -561,9 +596,8 @@ sqlgen_row(DenormSpec *spec, Query *q)
 		ListCell   *lc;
 		ListCell   *vlc = list_head(spec->value_outputs);
 
-		spec->inplace_from = psprintf(" FROM (%s) d WHERE %s AND %s AND (",
-									  desired_rows(cols, def_new), type_match(spec, cols, "t"),
-									  ident_match(spec, cols, "t", "d"));
+		spec->def_query = copyObject(q);
+		spec->inplace_from = inplace_from_sql(spec, cols, desired_rows(cols, def_new));
 		/* The value outputs, in the same order as definition.c listed them. */
 		foreach(lc, cols)
 		{
@@ -585,17 +619,13 @@ sqlgen_row(DenormSpec *spec, Query *q)
 						srckey, ENR_OLD, srckey, ENR_NEW);
 	spec->sql[RP_APPLY_NEW] = apply_sql(spec, cols, desired_rows(cols, def_new), keys_new);
 
-	desired_keys = psprintf("%s WHERE EXISTS (SELECT 1 FROM %s kk WHERE %s)",
-							desired_rows(cols, def_src), ENR_KEYS,
-							eq_expr(key->eq, psprintf("d.%s", key->name), "kk.k1"));
+	desired_keys = keyed_rows(spec, cols, def_src);
 	spec->sql[RP_APPLY_KEYS] = apply_sql(spec, cols, desired_keys,
 										 psprintf("SELECT k1 AS k FROM %s", ENR_KEYS));
 	/* A lookup change that keeps the shape (a renamed account): values only. */
 	if (differs)
 	{
-		spec->inplace_from_keys = psprintf(" FROM (%s) d WHERE %s AND %s AND (",
-										   desired_keys, type_match(spec, cols, "t"),
-										   ident_match(spec, cols, "t", "d"));
+		spec->inplace_from_keys = inplace_from_sql(spec, cols, desired_keys);
 		spec->sql[RP_UPDATE_KEYS] = sqlgen_inplace_update(spec, RP_UPDATE_KEYS, NULL);
 	}
 
