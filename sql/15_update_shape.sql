@@ -215,6 +215,13 @@ UPDATE doc SET nparts = 3 WHERE id >= 50;
 SELECT count(*) FILTER (WHERE part_key LIKE 'E%') AS e_pairs,
        count(*) FILTER (WHERE canonical_type = 'split') AS split_rows
   FROM part WHERE canonical_pk >= 10;
+-- Past 64 rows the in-place statement keeps its lookups (the planner reads
+-- each once, by hash): a variant of its own.
+INSERT INTO doc (id, code, cat_id, amount, note)
+    SELECT g, 'F' || g, 1 + g % 2, g, NULL FROM generate_series(60, 139) g;
+UPDATE doc SET note = 'bulk again' WHERE id >= 10;
+SELECT purpose, statement LIKE '%OFFSET 0%' AS lookups_left_out
+  FROM denorm.statements('shape_pairs') WHERE purpose LIKE 'update in place of note%' ORDER BY 1;
 RESET denorm.lock_escalation_threshold;
 SELECT * FROM drift;
 

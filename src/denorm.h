@@ -156,6 +156,7 @@ typedef struct ValueOutput
 typedef struct InplaceVariant
 {
 	int			plan;			/* RP_UPDATE_SIMPLE or RP_UPDATE_KEYS */
+	bool		small;			/* for small statements: unread lookups left out */
 	Bitmapset  *outputs;		/* indexes into DenormSpec.value_outputs */
 	char	   *sql;
 	SPIPlanPtr	plan_cached;	/* kept, for small statements */
@@ -305,7 +306,7 @@ extern void qualify_spec_statements(DenormSpec *spec);
 
 /* sqlgen.c */
 extern void sqlgen_row(DenormSpec *spec, Query *query);
-extern char *sqlgen_inplace_update(DenormSpec *spec, int plan, const Bitmapset *outputs);
+extern char *sqlgen_inplace_update(DenormSpec *spec, int plan, const Bitmapset *outputs, bool prune);
 
 /* lookup_prune.c */
 extern Query *lookup_prune_definition(DenormSpec *spec, Query *q, const Bitmapset *outputs);

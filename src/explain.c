@@ -90,8 +90,9 @@ put_inplace(ReturnSetInfo *rsi, DenormSpec *spec)
 		while ((j = bms_next_member(v->outputs, j)) >= 0)
 			appendStringInfo(&names, "%s%s", names.len > 0 ? ", " : "",
 							 quote_identifier(((ValueOutput *) list_nth(spec->value_outputs, j))->name));
-		put(rsi, psprintf("%s of %s (built in this session)",
-						  v->plan == RP_UPDATE_KEYS ? "update keys in place" : "update in place", names.data),
+		put(rsi, psprintf("%s of %s (%sbuilt in this session)",
+						  v->plan == RP_UPDATE_KEYS ? "update keys in place" : "update in place", names.data,
+						  v->small ? "" : "for large statements, "),
 			v->sql);
 	}
 }

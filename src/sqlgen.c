@@ -384,17 +384,19 @@ inplace_from_sql(DenormSpec *spec, List *cols, const char *rows)
  * An in-place UPDATE of a row projection's target, plan RP_UPDATE_SIMPLE
  * (from the changed source rows) or RP_UPDATE_KEYS (from the source rows of
  * denorm_keys), over the value outputs in outputs (indexes into
- * spec->value_outputs), or all of them when outputs is NULL.
+ * spec->value_outputs), or all of them when outputs is NULL; with prune,
+ * joining only the lookups those outputs read.
  */
 char *
-sqlgen_inplace_update(DenormSpec *spec, int plan, const Bitmapset *outputs)
+sqlgen_inplace_update(DenormSpec *spec, int plan, const Bitmapset *outputs, bool prune)
 {
 	StringInfoData buf;
 	StringInfoData differs;
 	ListCell   *lc;
 	int			j = 0;
 	const char *from = plan == RP_UPDATE_KEYS ? spec->inplace_from_keys : spec->inplace_from;
-	Query	   *pruned = outputs ? lookup_prune_definition(spec, spec->def_query, outputs) : NULL;
+	Query	   *pruned = prune && outputs && spec->def_query
+		? lookup_prune_definition(spec, spec->def_query, outputs) : NULL;
 
 	/*
 	 * Some of the outputs: without the lookups none of them reads
@@ -612,7 +614,7 @@ sqlgen_row(DenormSpec *spec, Query *q)
 			vo->differs_sql = distinct_expr(oc->eq, psprintf("t.%s", oc->name), psprintf("d.%s", oc->name));
 			vlc = lnext(spec->value_outputs, vlc);
 		}
-		spec->sql[RP_UPDATE_SIMPLE] = sqlgen_inplace_update(spec, RP_UPDATE_SIMPLE, NULL);
+		spec->sql[RP_UPDATE_SIMPLE] = sqlgen_inplace_update(spec, RP_UPDATE_SIMPLE, NULL, false);
 	}
 
 	keys_new = psprintf("SELECT o.%s AS k FROM %s o UNION ALL SELECT n.%s FROM %s n",
@@ -626,7 +628,7 @@ sqlgen_row(DenormSpec *spec, Query *q)
 	if (differs)
 	{
 		spec->inplace_from_keys = inplace_from_sql(spec, cols, desired_keys);
-		spec->sql[RP_UPDATE_KEYS] = sqlgen_inplace_update(spec, RP_UPDATE_KEYS, NULL);
+		spec->sql[RP_UPDATE_KEYS] = sqlgen_inplace_update(spec, RP_UPDATE_KEYS, NULL, false);
 	}
 
 	spec->sql[RP_TRUNCATE] = psprintf("DELETE FROM %s t WHERE %s",
