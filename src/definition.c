@@ -431,7 +431,7 @@ pull_source_columns(Node *n, int levelsup, int source_rti, Bitmapset **cols)
  * selects the columns of one VALUES list ((VALUES ...) AS l(...) arrives as
  * such a subquery). *colmap gets, per output column, the VALUES column.
  */
-static RangeTblEntry *
+RangeTblEntry *
 values_behind(RangeTblEntry *rte, List **colmap)
 {
 	Query	   *sq = rte->subquery;

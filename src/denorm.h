@@ -308,6 +308,9 @@ extern void qualify_spec_statements(DenormSpec *spec);
 extern void sqlgen_row(DenormSpec *spec, Query *query);
 extern char *sqlgen_inplace_update(DenormSpec *spec, int plan, const Bitmapset *outputs, bool prune);
 
+/* definition.c: the VALUES list behind a range table entry, if any */
+extern RangeTblEntry *values_behind(RangeTblEntry *rte, List **colmap);
+
 /* lookup_prune.c */
 extern Query *lookup_prune_definition(DenormSpec *spec, Query *q, const Bitmapset *outputs);
 extern bool sqlgen_is_audit(DenormSpec *spec, int plan);

@@ -121,33 +121,20 @@ null_vars(Node *node, NullContext *cxt)
 }
 
 /*
- * The rows of a VALUES list in FROM, which the parser wraps in a subquery
- * (SELECT column1, ... FROM (VALUES ...)); NIL if rte is anything else.
- * Their cells read the definition's other ranges (LATERAL) one level up.
+ * The rows of a VALUES list in FROM (values_behind: the entry itself, or
+ * the subquery the parser wraps (VALUES ...) AS l(...) in), the VALUES
+ * column behind each of the entry's columns, and the level, seen from a
+ * cell, of the definition's other ranges its LATERAL references read; NIL
+ * if rte is no VALUES list.
  */
 static List *
-values_rows(RangeTblEntry *rte)
+values_rows(RangeTblEntry *rte, List **colmap, Index *levelsup)
 {
-	Query	   *sq = rte->subquery;
-	RangeTblEntry *v;
-	ListCell   *lc;
+	RangeTblEntry *v = values_behind(rte, colmap);
 
-	if (rte->rtekind != RTE_SUBQUERY || sq == NULL || list_length(sq->rtable) != 1 ||
-		sq->jointree == NULL || sq->jointree->quals != NULL || sq->hasSubLinks)
+	if (v == NULL)
 		return NIL;
-	v = linitial(sq->rtable);
-	if (v->rtekind != RTE_VALUES)
-		return NIL;
-	/* The subquery's columns are the VALUES columns, in order. */
-	foreach(lc, sq->targetList)
-	{
-		TargetEntry *tle = lfirst(lc);
-		Var		   *var = (Var *) tle->expr;
-
-		if (!IsA(var, Var) || var->varno != 1 || var->varlevelsup != 0 ||
-			var->varattno != foreach_current_index(lc) + 1)
-			return NIL;
-	}
+	*levelsup = v == rte ? 0 : 1;
 	return v->values_lists;
 }
 
@@ -183,9 +170,9 @@ lookup_prune_definition(DenormSpec *spec, Query *q, const Bitmapset *outputs)
 {
 	Query	   *qq;
 	List	   *needed_exprs = NIL;
-	List	   *needed_cells = NIL;	/* of VALUES columns needed outputs read */
-	List	   *all_cells = NIL;
 	List	   *other_exprs = NIL;
+	Bitmapset  *cells_needed_read = NULL;	/* what the VALUES cells needed read */
+	Bitmapset  *cells_read = NULL;	/* ... and all of them */
 	Bitmapset **values_needed;	/* per range table entry: VALUES columns needed */
 	Bitmapset  *pruned = NULL;
 	NullContext nc;
@@ -214,8 +201,13 @@ lookup_prune_definition(DenormSpec *spec, Query *q, const Bitmapset *outputs)
 		{
 			Var		   *v = lfirst(vc);
 
-			if (v->varlevelsup == 0 && values_rows(rt_fetch(v->varno, q->rtable)) != NIL)
-				values_needed[v->varno] = bms_add_member(values_needed[v->varno], v->varattno);
+			List	   *colmap;
+			Index		up;
+
+			if (v->varlevelsup == 0 && v->varattno > 0 &&
+				values_rows(rt_fetch(v->varno, q->rtable), &colmap, &up) != NIL)
+				values_needed[v->varno] = bms_add_member(values_needed[v->varno],
+														 list_nth_int(colmap, v->varattno - 1));
 		}
 	}
 
@@ -233,9 +225,12 @@ lookup_prune_definition(DenormSpec *spec, Query *q, const Bitmapset *outputs)
 			case RTE_RELATION:
 			case RTE_JOIN:
 				break;
+			case RTE_VALUES:
 			case RTE_SUBQUERY:
 				{
-					List	   *rows = values_rows(rte);
+					List	   *colmap;
+					Index		up;
+					List	   *rows = values_rows(rte, &colmap, &up);
 					ListCell   *row;
 
 					if (rows == NIL)
@@ -245,9 +240,13 @@ lookup_prune_definition(DenormSpec *spec, Query *q, const Bitmapset *outputs)
 						ListCell   *cell;
 
 						foreach(cell, (List *) lfirst(row))
+						{
+							Bitmapset  *reads = pull_varnos_of_level(NULL, lfirst(cell), up);
+
 							if (bms_is_member(foreach_current_index(cell) + 1, values_needed[rti]))
-								needed_cells = lappend(needed_cells, lfirst(cell));
-						all_cells = lappend(all_cells, lfirst(row));
+								cells_needed_read = bms_union(cells_needed_read, reads);
+							cells_read = bms_union(cells_read, reads);
+						}
 					}
 				}
 				break;
@@ -265,8 +264,7 @@ lookup_prune_definition(DenormSpec *spec, Query *q, const Bitmapset *outputs)
 		Bitmapset  *all;
 
 		join_quals((Node *) q->jointree, NULL, &everything);
-		all = bms_union(rels_read((Node *) everything),
-						pull_varnos_of_level(NULL, (Node *) all_cells, 1));
+		all = bms_union(rels_read((Node *) everything), cells_read);
 		rti = -1;
 		while ((rti = bms_next_member(all, rti)) >= 0)
 			if (rt_fetch(rti, q->rtable)->rtekind == RTE_JOIN)
@@ -280,7 +278,7 @@ lookup_prune_definition(DenormSpec *spec, Query *q, const Bitmapset *outputs)
 		List	   *quals = NIL;
 
 		if (j == NULL || bms_is_member(l, rels_read((Node *) needed_exprs)) ||
-			bms_is_member(l, pull_varnos_of_level(NULL, (Node *) needed_cells, 1)) ||
+			bms_is_member(l, cells_needed_read) ||
 			bms_is_member(l, rels_read((Node *) other_exprs)))
 			continue;
 		join_quals((Node *) q->jointree, j, &quals);
@@ -311,14 +309,14 @@ lookup_prune_definition(DenormSpec *spec, Query *q, const Bitmapset *outputs)
 		if (tle->resjunk || !output_needed(spec, tle->resname, outputs))
 			tle->expr = (Expr *) null_vars((Node *) tle->expr, &nc);
 	}
-	nc.levelsup = 1;			/* VALUES cells: one level down */
 	rti = 0;
 	foreach(lc, qq->rtable)
 	{
+		List	   *colmap;
 		ListCell   *row;
 
 		rti++;
-		foreach(row, values_rows(lfirst(lc)))
+		foreach(row, values_rows(lfirst(lc), &colmap, &nc.levelsup))
 		{
 			ListCell   *cell;
 
