@@ -200,14 +200,16 @@ lookup_prune_definition(DenormSpec *spec, Query *q, const Bitmapset *outputs)
 		foreach(vc, vars)
 		{
 			Var		   *v = lfirst(vc);
-
 			List	   *colmap;
 			Index		up;
+			ListCell   *cc;
 
-			if (v->varlevelsup == 0 && v->varattno > 0 &&
-				values_rows(rt_fetch(v->varno, q->rtable), &colmap, &up) != NIL)
-				values_needed[v->varno] = bms_add_member(values_needed[v->varno],
-														 list_nth_int(colmap, v->varattno - 1));
+			if (v->varlevelsup != 0 || values_rows(rt_fetch(v->varno, q->rtable), &colmap, &up) == NIL)
+				continue;
+			/* A whole-row reference (l.*) needs every column. */
+			foreach(cc, colmap)
+				if (v->varattno == 0 || v->varattno == foreach_current_index(cc) + 1)
+					values_needed[v->varno] = bms_add_member(values_needed[v->varno], lfirst_int(cc));
 		}
 	}
 
