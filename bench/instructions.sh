@@ -15,16 +15,18 @@
 #
 # --step NAME counts one statement of the W3 transaction alone, each in its
 # own transaction: the statement marked "-- step NAME" in oltp.sql (and
-# oltp_limit.sql for the limit): invoice, item_update or payment (items
-# needs the invoice its transaction creates).
-# The payment then pays the target invoice.
+# oltp_limit.sql for the limit): invoice, items, item_update or payment.
+# The payment then pays the target invoice, and the items go into it (a
+# lone step has no invoice of its own transaction to fill).
 # --keep keeps each measured backend's callgrind profile as OUT/<db>.cg
 # (r_<variant>_<mode>_<transactions>.cg), for callgrind_annotate: subtract
 # the 100-transaction profile from the longer one to get a function's cost.
+# --setup FILE runs FILE in the denorm variant's database after the load: a
+# what-if (drop a trigger, redefine a projection) measured the same way.
 #
 # Usage: bench/instructions.sh [--scale S] [--transactions N] [--no-build]
 #                              [--variants "limit denorm ..."] [--step NAME]
-#                              [--out DIR] [--keep]
+#                              [--out DIR] [--keep] [--setup FILE]
 BENCH=$(cd "$(dirname "$0")" && pwd)
 source "$BENCH/../scripts/lib.sh"
 source "$BENCH/_common.sh"
@@ -36,6 +38,7 @@ VARIANTS="none limit plrow plstmt denorm"
 STEP=""
 OUT=""
 KEEP=0
+SETUP=""
 usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -46,6 +49,7 @@ while [ $# -gt 0 ]; do
         --step) STEP=$2; shift 2 ;;
         --out) OUT=$2; shift 2 ;;
         --keep) KEEP=1; shift ;;
+        --setup) SETUP=$(realpath "$2"); shift 2 ;;
         -h|--help) usage 0 ;;
         *) echo "unknown argument: $1" >&2; usage 1 >&2 ;;
     esac
@@ -83,6 +87,7 @@ for v in $VARIANTS; do
     sql postgres -c "CREATE DATABASE tpl_$v"
     sql "tpl_$v" "${VARS[@]}" -f "$BENCH/variants/$v.sql" -f "$BENCH/workloads/generators.sql" \
         -f "$BENCH/workloads/base_data.sql" -f "$w1" -f "$BENCH/workloads/oltp_setup.sql"
+    if [ "$v" = denorm ] && [ -n "$SETUP" ]; then sql "tpl_$v" -f "$SETUP"; fi
     for mode in uncontended contended; do
         for n in 100 $((100 + NTX)); do
             sql postgres -c "CREATE DATABASE r_${v}_${mode}_$n TEMPLATE tpl_$v STRATEGY FILE_COPY"
@@ -132,13 +137,15 @@ instructions() {
 
 # step_script FILE STEP OUT: the variables of FILE (what precedes BEGIN),
 # the target invoice as the payment's, a new invoice id if the statement
-# uses one, and the statement marked "-- step STEP".
+# uses one, and the statement marked "-- step STEP" (the items step fills
+# the target invoice).
 step_script() {
     awk -v s="$2" '
         BEGIN { head = 1 }
         /^BEGIN;/ { head = 0 }
         head { if (!/^--/) print; next }
         $0 == "-- step " s { on = 1; next }
+        on && s == "items" { gsub(/:inv::integer/, ":pinv::integer") }
         on && (/^-- step / || /^END;/) { on = 0 }
         on { body = body $0 "\n" }
         END {
@@ -176,7 +183,7 @@ as_pg "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -m fast -w stop >/dev/null 2>&1 || 
 {
     echo "# W3 instructions per transaction (callgrind)"
     echo
-    echo "bench/pgbench/oltp.sql${STEP:+, step $STEP alone}; scale $SCALE ($NINV invoices), $NTX transactions after 100, one client;"
+    echo "bench/pgbench/oltp.sql${STEP:+, step $STEP alone}${SETUP:+, denorm after $(basename "$SETUP")}; scale $SCALE ($NINV invoices), $NTX transactions after 100, one client;"
     echo "commit $(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown), $(date '+%Y-%m-%d %H:%M %Z')."
     echo
     echo "| variant | uncontended | ratio to limit | contended | ratio to limit |"
