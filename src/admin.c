@@ -75,37 +75,11 @@ key_argument(DenormSpec *spec, FunctionCallInfo fcinfo, int argno)
 	return ks;
 }
 
-/*
- * Append to *reqs (nreqs long) the locks of a whole-projection rebuild:
- * everything it reads and writes. Returns the new length.
- */
-static int
-whole_lock_requests(DenormSpec *spec, LockRequest **reqs, int nreqs)
-{
-	LockRequest *r;
-	int			i;
-
-	*reqs = *reqs ? repalloc(*reqs, sizeof(LockRequest) * (nreqs + spec->nlookups + 1))
-		: palloc(sizeof(LockRequest) * (spec->nlookups + 1));
-	r = *reqs + nreqs;
-	memset(r, 0, sizeof(LockRequest) * (spec->nlookups + 1));
-	for (i = 0; i < spec->nlookups; i++)
-	{
-		r[i].relid = spec->lookups[i].relid;
-		r[i].mode = KEYLOCK_SHARE;
-		r[i].phase = 0;
-	}
-	r[spec->nlookups].relid = spec->kind == DENORM_ROW ? spec->source : spec->target;
-	r[spec->nlookups].mode = KEYLOCK_EXCLUSIVE;
-	r[spec->nlookups].phase = 1;
-	return nreqs + spec->nlookups + 1;
-}
-
 static void
 lock_whole(DenormSpec *spec)
 {
 	LockRequest *reqs = NULL;
-	int			nreqs = whole_lock_requests(spec, &reqs, 0);
+	int			nreqs = lock_recompute_requests(spec, NULL, &reqs, 0);
 
 	lock_acquire_all(spec, reqs, nreqs);
 }
@@ -221,7 +195,7 @@ denorm_rebuild_target(PG_FUNCTION_ARGS)
 				int			nreqs = 0;
 
 				foreach(lc, specs)
-					nreqs = whole_lock_requests(lfirst(lc), &reqs, nreqs);
+					nreqs = lock_recompute_requests(lfirst(lc), NULL, &reqs, nreqs);
 				lock_acquire_all(linitial(specs), reqs, nreqs);
 				LockRelationOid(target, AccessExclusiveLock);
 				why = swap_precheck(target, specs);		/* it may have changed meanwhile */

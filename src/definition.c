@@ -392,7 +392,7 @@ used_columns(Query *q, int varno)
 }
 
 /* Is tle one of a row projection's identity outputs (type, key, row_key)? */
-static bool
+bool
 is_identity_output(DenormSpec *spec, TargetEntry *tle)
 {
 	ListCell   *lc;

@@ -308,8 +308,9 @@ extern void qualify_spec_statements(DenormSpec *spec);
 extern void sqlgen_row(DenormSpec *spec, Query *query);
 extern char *sqlgen_inplace_update(DenormSpec *spec, int plan, const Bitmapset *outputs, bool prune);
 
-/* definition.c: the VALUES list behind a range table entry, if any */
+/* definition.c: the VALUES list behind a range table entry, if any; identity outputs */
 extern RangeTblEntry *values_behind(RangeTblEntry *rte, List **colmap);
+extern bool is_identity_output(DenormSpec *spec, TargetEntry *tle);
 
 /* lookup_prune.c */
 extern Query *lookup_prune_definition(DenormSpec *spec, Query *q, const Bitmapset *outputs);
@@ -366,6 +367,7 @@ typedef struct LockRequest
 	int			phase;			/* lower phases are locked first */
 } LockRequest;
 extern void lock_acquire_all(DenormSpec *spec, LockRequest *reqs, int nreqs);
+extern int	lock_recompute_requests(DenormSpec *spec, KeySet *keys, LockRequest **reqs, int nreqs);
 extern int	lock_timeout_begin(void);
 extern void lock_timeout_end(int nest);
 extern void lock_timeout_caught(MemoryContext cxt);

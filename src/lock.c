@@ -219,6 +219,35 @@ acquire_one(DenormSpec *spec, LockRequest *reqs, LockItem *it)
 }
 
 /*
+ * Append to *reqs (nreqs long) the locks of recomputing a projection's keys
+ * (its source keys for a row projection, its groups for a column one; NULL:
+ * all of them, as a rebuild does): every lookup shared, then the keys
+ * exclusive. Returns the new length.
+ */
+int
+lock_recompute_requests(DenormSpec *spec, KeySet *keys, LockRequest **reqs, int nreqs)
+{
+	LockRequest *r;
+	int			i;
+
+	*reqs = *reqs ? repalloc(*reqs, sizeof(LockRequest) * (nreqs + spec->nlookups + 1))
+		: palloc(sizeof(LockRequest) * (spec->nlookups + 1));
+	r = *reqs + nreqs;
+	memset(r, 0, sizeof(LockRequest) * (spec->nlookups + 1));
+	for (i = 0; i < spec->nlookups; i++)
+	{
+		r[i].relid = spec->lookups[i].relid;
+		r[i].mode = KEYLOCK_SHARE;
+		r[i].phase = 0;
+	}
+	r[spec->nlookups].relid = spec->kind == DENORM_ROW ? spec->source : spec->target;
+	r[spec->nlookups].mode = KEYLOCK_EXCLUSIVE;
+	r[spec->nlookups].phase = 1;
+	r[spec->nlookups].keys = keys;
+	return nreqs + spec->nlookups + 1;
+}
+
+/*
  * Take every lock of the requests in one global order: by phase, then
  * relation, coarse before keys, then key hash. A request whose key count,
  * with what this transaction already holds on the relation, passes

@@ -138,25 +138,20 @@ values_rows(RangeTblEntry *rte, List **colmap, Index *levelsup)
 	return v->values_lists;
 }
 
-/* Is output name needed: an identity column, or one of the outputs to set? */
+/* Does the UPDATE need output tle: an identity output, or one it sets? */
 static bool
-output_needed(DenormSpec *spec, const char *name, const Bitmapset *outputs)
+output_needed(DenormSpec *spec, TargetEntry *tle, const Bitmapset *outputs)
 {
 	ListCell   *lc;
-	int			j = 0;
 
-	if (strcmp(name, spec->type_column) == 0 || strcmp(name, spec->key_column) == 0)
+	if (tle->resjunk)
+		return false;
+	if (is_identity_output(spec, tle))
 		return true;
-	foreach(lc, spec->row_key)
-		if (strcmp(name, (char *) lfirst(lc)) == 0)
-			return true;
 	foreach(lc, spec->value_outputs)
-	{
-		if (bms_is_member(j, (Bitmapset *) outputs) &&
-			strcmp(((ValueOutput *) lfirst(lc))->name, name) == 0)
+		if (bms_is_member(foreach_current_index(lc), (Bitmapset *) outputs) &&
+			strcmp(((ValueOutput *) lfirst(lc))->name, tle->resname) == 0)
 			return true;
-		j++;
-	}
 	return false;
 }
 
@@ -193,7 +188,7 @@ lookup_prune_definition(DenormSpec *spec, Query *q, const Bitmapset *outputs)
 		List	   *vars;
 		ListCell   *vc;
 
-		if (tle->resjunk || !output_needed(spec, tle->resname, outputs))
+		if (!output_needed(spec, tle, outputs))
 			continue;
 		needed_exprs = lappend(needed_exprs, tle->expr);
 		vars = pull_var_clause((Node *) tle->expr, 0);
@@ -308,7 +303,7 @@ lookup_prune_definition(DenormSpec *spec, Query *q, const Bitmapset *outputs)
 	{
 		TargetEntry *tle = lfirst(lc);
 
-		if (tle->resjunk || !output_needed(spec, tle->resname, outputs))
+		if (!output_needed(spec, tle, outputs))
 			tle->expr = (Expr *) null_vars((Node *) tle->expr, &nc);
 	}
 	rti = 0;

@@ -317,20 +317,10 @@ source_truncate(DenormSpec *spec)
 uint64
 row_recompute_keys(DenormSpec *spec, KeySet *keys)
 {
-	LockRequest *reqs = palloc0(sizeof(LockRequest) * (spec->nlookups + 1));
-	int			i;
+	LockRequest *reqs = NULL;
+	int			nreqs = lock_recompute_requests(spec, keys, &reqs, 0);
 
-	for (i = 0; i < spec->nlookups; i++)
-	{
-		reqs[i].relid = spec->lookups[i].relid;
-		reqs[i].mode = KEYLOCK_SHARE;
-		reqs[i].phase = 0;
-	}
-	reqs[spec->nlookups].relid = spec->source;
-	reqs[spec->nlookups].mode = KEYLOCK_EXCLUSIVE;
-	reqs[spec->nlookups].phase = 1;
-	reqs[spec->nlookups].keys = keys;
-	lock_acquire_all(spec, reqs, spec->nlookups + 1);
+	lock_acquire_all(spec, reqs, nreqs);
 	return row_apply_keys_how(spec, keys, NULL, NULL);
 }
 
