@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/oltp_ab.sh [--scale S] [--rounds N] [--duration SEC] [--warmup SEC]
-#                  [--clients N] [--modes "uncontended contended"] [--no-build]
+#                  [--clients N] [--modes "uncontended contended"]
+#                  [--together] [--no-build]
 # — W3 alone, denorm against the limit: N rounds (default 8), each running
 # both variants back to back (which goes first alternates) on fresh copies
 # of databases loaded by W1, W2 and W4 as in bench/run.sh, with its settings
@@ -11,6 +12,10 @@
 # the median ratio and each round's; the drift check runs after every run.
 # Keep N even: on this VM the first run of an uncontended pair was slower,
 # whichever variant it was (bench/reports/2026-12-06-rebuild-and-w3-pairs.md).
+# --together runs the two variants at the same time instead, half the
+# clients each, so both see exactly the same machine: the tps ratio is then
+# the ratio of what a transaction costs each, without the minutes-long drift
+# between back-to-back runs. Server CPU is not split between them (shown -).
 BENCH=$(cd "$(dirname "$0")" && pwd)
 source "$BENCH/../scripts/lib.sh"
 source "$BENCH/_common.sh"
@@ -21,6 +26,7 @@ WARMUP=3
 CLIENTS=8
 MODES="uncontended contended"
 BUILD=1
+TOGETHER=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --scale) SCALE=$2; shift 2 ;;
@@ -29,6 +35,7 @@ while [ $# -gt 0 ]; do
         --warmup) WARMUP=$2; shift 2 ;;
         --clients) CLIENTS=$2; shift 2 ;;
         --modes) MODES=$2; shift 2 ;;
+        --together) TOGETHER=1; shift ;;
         --no-build) BUILD=0; shift ;;
         *) sed -n '2,3p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1 ;;
     esac
@@ -51,39 +58,78 @@ done
 
 results=$(mktemp)
 trap 'rm -f "$results"; stop_cluster' EXIT
-# run VARIANT MODE ROUND: one measured pgbench run on a fresh copy, as
-# "mode round variant tps cpu_ms_per_tx failures drift".
-run() {
-    local v=$1 mode=$2 script=oltp contended=0 out t0 t1 drift
-    [ "$v" = limit ] && script=oltp_limit
-    [ "$mode" = contended ] && contended=1
-    local args=(-n -M prepared -c "$CLIENTS" -j "$(( CLIENTS < THREADS ? CLIENTS : THREADS ))" --max-tries=10
-                -D ninv="$NINV" -D contended="$contended" -f "$BENCH/pgbench/$script.sql" ab_run)
-    psql_q -c "CREATE DATABASE ab_run TEMPLATE ab_$v STRATEGY FILE_COPY"
-    "$PGBIN/pgbench" -T "$WARMUP" "${args[@]}" >/dev/null 2>&1 || true
-    wait_disconnected ab_run
-    t0=$(server_ticks)
-    out=$("$PGBIN/pgbench" -T "$DURATION" "${args[@]}" 2>&1) || true
-    wait_disconnected ab_run
-    t1=$(server_ticks)
-    drift=$(psql_q -d ab_run -At -F'|' -f "$BENCH/workloads/drift.sql" | awk -F'|' 'NF == 2 { s += $2 } END { print s + 0 }')
-    psql_q -c "DROP DATABASE ab_run"
-    echo "$out" | awk -v m="$mode" -v r="$3" -v v="$v" -v ms="$(( (t1 - t0) * 1000 / TICKS ))" -v d="$drift" '
+# pgbench_args VARIANT MODE CLIENTS DB: sets ARGS to the W3 pgbench arguments.
+pgbench_args() {
+    local script=oltp contended=0
+    [ "$1" = limit ] && script=oltp_limit
+    [ "$2" = contended ] && contended=1
+    ARGS=(-n -M prepared -c "$3" -j "$(( $3 < THREADS ? $3 : THREADS ))" --max-tries=10
+          -D ninv="$NINV" -D contended="$contended" -f "$BENCH/pgbench/$script.sql" "$4")
+}
+# summarize MODE ROUND VARIANT CPU_MS DB < pgbench output: drops the copy DB
+# after its drift check and prints "mode round variant tps cpu_ms_per_tx
+# failures drift".
+summarize() {
+    local out drift
+    out=$(cat)
+    drift=$(psql_q -d "$5" -At -F'|' -f "$BENCH/workloads/drift.sql" | awk -F'|' 'NF == 2 { s += $2 } END { print s + 0 }')
+    psql_q -c "DROP DATABASE $5"
+    echo "$out" | awk -v m="$1" -v r="$2" -v v="$3" -v ms="$4" -v d="$drift" '
         /^number of transactions actually processed:/ { split($0, a, ": "); split(a[2], b, "/"); n = b[1] }
         /^number of failed transactions:/ { f = $5 }
         /^tps =/ { tps = $3 }
-        END { printf "%s %s %s %s %.4f %d %s\n", m, r, v, tps, (n > 0 ? ms / n : 0), f, d }'
+        END { printf "%s %s %s %s %.4f %d %s\n", m, r, v, tps, (n > 0 && ms > 0 ? ms / n : 0), f, d }'
+}
+# run VARIANT MODE ROUND: one measured pgbench run on a fresh copy.
+run() {
+    local v=$1 out t0 t1
+    psql_q -c "CREATE DATABASE ab_run TEMPLATE ab_$v STRATEGY FILE_COPY"
+    pgbench_args "$v" "$2" "$CLIENTS" ab_run
+    "$PGBIN/pgbench" -T "$WARMUP" "${ARGS[@]}" >/dev/null 2>&1 || true
+    wait_disconnected ab_run
+    t0=$(server_ticks)
+    out=$("$PGBIN/pgbench" -T "$DURATION" "${ARGS[@]}" 2>&1) || true
+    wait_disconnected ab_run
+    t1=$(server_ticks)
+    echo "$out" | summarize "$2" "$3" "$v" "$(( (t1 - t0) * 1000 / TICKS ))" ab_run
+}
+# run_together MODE ROUND: both variants at once, half the clients each,
+# each on its own fresh copy.
+run_together() {
+    local v half=$(( CLIENTS / 2 > 0 ? CLIENTS / 2 : 1 ))
+    for v in limit denorm; do psql_q -c "CREATE DATABASE ab_run_$v TEMPLATE ab_$v STRATEGY FILE_COPY"; done
+    for v in limit denorm; do
+        pgbench_args "$v" "$1" "$half" "ab_run_$v"
+        "$PGBIN/pgbench" -T "$WARMUP" "${ARGS[@]}" >/dev/null 2>&1 &
+    done
+    wait
+    for v in limit denorm; do
+        pgbench_args "$v" "$1" "$half" "ab_run_$v"
+        "$PGBIN/pgbench" -T "$DURATION" "${ARGS[@]}" >"$results.$v" 2>&1 &
+    done
+    wait
+    for v in limit denorm; do
+        wait_disconnected "ab_run_$v"
+        summarize "$1" "$2" "$v" 0 "ab_run_$v" <"$results.$v"
+        rm -f "$results.$v"
+    done
 }
 for r in $(seq 1 "$ROUNDS"); do
     order="limit denorm"
     [ $((r % 2)) = 0 ] && order="denorm limit"
     for mode in $MODES; do
-        for v in $order; do run "$v" "$mode" "$r" >>"$results"; done
+        if [ "$TOGETHER" = 1 ]; then
+            run_together "$mode" "$r" >>"$results"
+        else
+            for v in $order; do run "$v" "$mode" "$r" >>"$results"; done
+        fi
     done
     log "round $r of $ROUNDS: $(awk -v r="$r" '$2 == r { printf "%s %s %s tps; ", $1, $3, $4 }' "$results")"
 done
 
-echo "W3, denorm against the limit, scale $SCALE, $CLIENTS clients, $ROUNDS rounds of ${DURATION} s runs:"
+how="$CLIENTS clients, $ROUNDS rounds of ${DURATION} s runs, back to back"
+[ "$TOGETHER" = 1 ] && how="$(( CLIENTS / 2 > 0 ? CLIENTS / 2 : 1 )) clients each, $ROUNDS rounds of ${DURATION} s runs, both at once"
+echo "W3, denorm against the limit, scale $SCALE, $how:"
 awk "$BENCH_AWK_MEDIAN"'
     { tps[$1, $3] = tps[$1, $3] " " $4; cpu[$1, $3] = cpu[$1, $3] " " $5; fail[$1, $3] += $6; drift += $7
       t[$1, $2, $3] = $4; c[$1, $2, $3] = $5; if (!($1 in seen)) { seen[$1] = 1; modes[++n] = $1 }; rounds[$2] = 1 }
@@ -91,17 +137,19 @@ awk "$BENCH_AWK_MEDIAN"'
         printf "  %-12s %12s %12s %14s %10s %10s %14s %9s\n", "mode", "limit tps", "denorm tps", "tps ratio", "limit cpu", "denorm cpu", "cpu ratio", "failures"
         for (i = 1; i <= n; i++) {
             m = modes[i]; tr = ""; cr = ""
-            for (r in rounds) if (t[m, r, "limit"] > 0 && c[m, r, "denorm"] > 0) {
-                tr = tr " " t[m, r, "denorm"] / t[m, r, "limit"]; cr = cr " " c[m, r, "denorm"] / c[m, r, "limit"] }
-            printf "  %-12s %12.0f %12.0f %14.3f %10.3f %10.3f %14.3f %4d/%-4d\n", m, med(tps[m, "limit"]), med(tps[m, "denorm"]),
-                   med(tr), med(cpu[m, "limit"]), med(cpu[m, "denorm"]), med(cr), fail[m, "limit"], fail[m, "denorm"]
+            for (r in rounds) {
+                if (t[m, r, "limit"] > 0) tr = tr " " t[m, r, "denorm"] / t[m, r, "limit"]
+                if (c[m, r, "limit"] > 0) cr = cr " " c[m, r, "denorm"] / c[m, r, "limit"] }
+            printf "  %-12s %12.0f %12.0f %14.3f %10s %10s %14s %4d/%-4d\n", m, med(tps[m, "limit"]), med(tps[m, "denorm"]), med(tr),
+                   together ? "-" : sprintf("%.3f", med(cpu[m, "limit"])), together ? "-" : sprintf("%.3f", med(cpu[m, "denorm"])),
+                   together ? "-" : sprintf("%.3f", med(cr)), fail[m, "limit"], fail[m, "denorm"]
         }
         for (i = 1; i <= n; i++) {
             m = modes[i]; line = ""
             for (r = 1; (r in rounds); r++) if (t[m, r, "limit"] > 0) line = line sprintf(" %.3f", t[m, r, "denorm"] / t[m, r, "limit"])
-            printf "  %s tps ratio per round (limit first in odd rounds):%s\n", m, line
+            printf "  %s tps ratio per round%s:%s\n", m, (together ? "" : " (limit first in odd rounds)"), line
         }
         printf "  (ratios: median over rounds of denorm / limit in the same round; cpu: server ms per transaction)\n"
         printf "  drift after the runs: %d differing rows\n", drift
         if (drift != 0) exit 1
-    }' "$results"
+    }' together="$TOGETHER" "$results"
