@@ -23,10 +23,14 @@
 # the 100-transaction profile from the longer one to get a function's cost.
 # --setup FILE runs FILE in the denorm variant's database after the load: a
 # what-if (drop a trigger, redefine a projection) measured the same way.
+# --cache-sim adds callgrind's cache simulation: the report then also gives
+# L1 instruction, L1 data and last-level misses per transaction (simulated
+# for one backend that keeps its caches; about twice as slow).
 #
 # Usage: bench/instructions.sh [--scale S] [--transactions N] [--no-build]
 #                              [--variants "limit denorm ..."] [--step NAME]
 #                              [--out DIR] [--keep] [--setup FILE]
+#                              [--cache-sim]
 BENCH=$(cd "$(dirname "$0")" && pwd)
 source "$BENCH/../scripts/lib.sh"
 source "$BENCH/_common.sh"
@@ -39,7 +43,8 @@ STEP=""
 OUT=""
 KEEP=0
 SETUP=""
-usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+CACHESIM=0
+usage() { sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --scale) SCALE=$2; shift 2 ;;
@@ -50,6 +55,7 @@ while [ $# -gt 0 ]; do
         --out) OUT=$2; shift 2 ;;
         --keep) KEEP=1; shift ;;
         --setup) SETUP=$(realpath "$2"); shift 2 ;;
+        --cache-sim) CACHESIM=1; shift ;;
         -h|--help) usage 0 ;;
         *) echo "unknown argument: $1" >&2; usage 1 >&2 ;;
     esac
@@ -103,16 +109,19 @@ mkdir -p "$CG"
 [ "$(id -u)" = 0 ] && chown postgres "$CG"
 opts=(-p "$PORT" -k "$CLUSTER_DIR" -c "listen_addresses=" -c fsync=off)
 for s in "${SETTINGS[@]}"; do opts+=(-c "$s"); done
-as_pg valgrind --tool=callgrind --callgrind-out-file="$CG/out.%p" \
+VGOPTS=(--tool=callgrind --callgrind-out-file="$CG/out.%p")
+[ "$CACHESIM" = 1 ] && VGOPTS+=(--cache-sim=yes)
+as_pg valgrind "${VGOPTS[@]}" \
     "$PGBIN/postgres" -D "$CLUSTER_DIR/data" "${opts[@]}" >>"$LOG" 2>&1 &
 for _ in $(seq 1 120); do
     psql_q -d postgres -Atc "SELECT 1" >/dev/null 2>&1 && break
     sleep 1
 done
 
-# instructions DB SCRIPT N CONTENDED: the instruction total of the backend
-# that ran the transactions (pgbench may open other, short connections);
-# with --keep, its callgrind profile is kept as OUT/DB.cg.
+# instructions DB SCRIPT N CONTENDED: the event totals of the backend that
+# ran the transactions (pgbench may open other, short connections), the
+# instruction count first (with --cache-sim the misses follow: Ir Dr Dw I1mr
+# D1mr D1mw ILmr DLmr DLmw); with --keep, its profile is kept as OUT/DB.cg.
 instructions() {
     local before new f n best=0 bestf=""
     before=$(ls "$CG")
@@ -132,7 +141,7 @@ instructions() {
     done
     [ "$best" -gt 0 ] || { echo "no callgrind output for $1" >&2; return 1; }
     [ "$KEEP" = 1 ] && cp "$CG/$bestf" "$OUT/$1.cg"
-    echo "$best"
+    awk '/^totals:/ { $1 = ""; print substr($0, 2) }' "$CG/$bestf"
 }
 
 # step_script FILE STEP OUT: the variables of FILE (what precedes BEGIN),
@@ -161,7 +170,11 @@ step_script() {
 }
 
 CSV=$OUT/instructions.csv
-echo "variant,mode,instructions_per_tx" >"$CSV"
+if [ "$CACHESIM" = 1 ]; then
+    echo "variant,mode,instructions_per_tx,l1i_misses_per_tx,l1d_misses_per_tx,ll_misses_per_tx" >"$CSV"
+else
+    echo "variant,mode,instructions_per_tx" >"$CSV"
+fi
 for v in $VARIANTS; do
     script=$BENCH/pgbench/oltp.sql
     [ "$v" = limit ] && script=$BENCH/pgbench/oltp_limit.sql
@@ -174,7 +187,13 @@ for v in $VARIANTS; do
         log "$v, $mode"
         short=$(instructions "r_${v}_${mode}_100" "$script" 100 "$c")
         long=$(instructions "r_${v}_${mode}_$((100 + NTX))" "$script" $((100 + NTX)) "$c")
-        echo "$v,$mode,$(( (long - short) / NTX ))" >>"$CSV"
+        # Per transaction: (long - short) / NTX of each event, misses summed
+        # by level when simulated.
+        echo "$short $long" | awk -v v="$v" -v m="$mode" -v n="$NTX" '{
+            k = NF / 2; for (i = 1; i <= k; i++) d[i] = ($(k + i) - $i) / n
+            line = sprintf("%s,%s,%d", v, m, d[1])
+            if (k == 9) line = line sprintf(",%d,%d,%d", d[4], d[5] + d[6], d[7] + d[8] + d[9])
+            print line }' >>"$CSV"
     done
 done
 as_pg "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
@@ -189,13 +208,20 @@ as_pg "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -m fast -w stop >/dev/null 2>&1 || 
     echo "| variant | uncontended | ratio to limit | contended | ratio to limit |"
     echo "|---|---:|---:|---:|---:|"
     awk -F, 'function ratio(a, b) { return b > 0 ? sprintf("%.3f", a / b) : "–" }
-        NR > 1 { v[$1] = 1; order[++n] = $1; x[$1, $2] = $3 }
+        NR > 1 { v[$1] = 1; order[++n] = $1; x[$1, $2] = $3; if (NF > 3) { cache = 1; c[$1, $2] = $4 " | " $5 " | " $6 } }
         END {
             for (i = 1; i <= n; i++) {
                 k = order[i]; if (k in done) continue; done[k] = 1
                 printf "| %s | %d | %s | %d | %s |\n", k, x[k, "uncontended"],
                     ratio(x[k, "uncontended"], x["limit", "uncontended"]), x[k, "contended"],
                     ratio(x[k, "contended"], x["limit", "contended"])
+            }
+            if (!cache) exit
+            printf "\nSimulated misses per transaction (--cache-sim):\n\n"
+            printf "| variant | mode | L1 instruction | L1 data | last level |\n|---|---|---:|---:|---:|\n"
+            for (i = 1; i <= n; i++) {
+                k = order[i]; if (k in shown) continue; shown[k] = 1
+                printf "| %s | uncontended | %s |\n| %s | contended | %s |\n", k, c[k, "uncontended"], k, c[k, "contended"]
             }
         }' "$CSV"
 } >"$OUT/report.md"

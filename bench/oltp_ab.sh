@@ -9,7 +9,9 @@
 # minutes, the pairs see the same moods, so the median of the per-round
 # ratios says more than a full bench run's three repetitions. Prints, per
 # mode, the tps and the server CPU per transaction of each variant (medians),
-# the median ratio and each round's; the drift check runs after every run.
+# the median ratio and each round's, and what each transaction cost besides
+# CPU (WAL, buffers, context switches, the machine's CPU); the drift check
+# runs after every run.
 # Keep N even: on this VM the first run of an uncontended pair was slower,
 # whichever variant it was (bench/reports/2026-12-06-rebuild-and-w3-pairs.md).
 # --together runs the two variants at the same time instead, half the
@@ -66,32 +68,47 @@ pgbench_args() {
     ARGS=(-n -M prepared -c "$3" -j "$(( $3 < THREADS ? $3 : THREADS ))" --max-tries=10
           -D ninv="$NINV" -D contended="$contended" -f "$BENCH/pgbench/$script.sql" "$4")
 }
-# summarize MODE ROUND VARIANT CPU_MS DB < pgbench output: drops the copy DB
-# after its drift check and prints "mode round variant tps cpu_ms_per_tx
-# failures drift".
+# counters DB: what a run costs besides its backends' CPU, as running totals
+# to subtract: WAL bytes, buffer hits and reads of DB, the machine's context
+# switches and CPU ticks (user + system, pgbench included).
+counters() {
+    echo "$(psql_q -Atc "SELECT w.wal_bytes, d.blks_hit, d.blks_read FROM pg_stat_wal w, pg_stat_database d WHERE d.datname = '$1'" | tr '|' ' ')" \
+         "$(awk '/^ctxt / { c = $2 } /^cpu / { t = $2 + $3 + $4 } END { print c, t }' /proc/stat)"
+}
+# summarize MODE ROUND VARIANT CPU_MS DB [COUNTERS_BEFORE COUNTERS_AFTER] <
+# pgbench output: drops the copy DB after its drift check and prints "mode
+# round variant tps cpu_ms_per_tx failures drift", then per transaction the
+# differences of the counters (WAL bytes, buffer hits, buffer reads, context
+# switches, machine CPU ms), or zeros.
 summarize() {
     local out drift
     out=$(cat)
     drift=$(psql_q -d "$5" -At -F'|' -f "$BENCH/workloads/drift.sql" | awk -F'|' 'NF == 2 { s += $2 } END { print s + 0 }')
     psql_q -c "DROP DATABASE $5"
-    echo "$out" | awk -v m="$1" -v r="$2" -v v="$3" -v ms="$4" -v d="$drift" '
+    echo "$out" | awk -v m="$1" -v r="$2" -v v="$3" -v ms="$4" -v d="$drift" -v c0="${6:-}" -v c1="${7:-}" -v hz="$TICKS" '
         /^number of transactions actually processed:/ { split($0, a, ": "); split(a[2], b, "/"); n = b[1] }
         /^number of failed transactions:/ { f = $5 }
         /^tps =/ { tps = $3 }
-        END { printf "%s %s %s %s %.4f %d %s\n", m, r, v, tps, (n > 0 && ms > 0 ? ms / n : 0), f, d }'
+        END {
+            printf "%s %s %s %s %.4f %d %s", m, r, v, tps, (n > 0 && ms > 0 ? ms / n : 0), f, d
+            k = split(c0, a, " "); split(c1, b, " ")
+            for (i = 1; i <= 5; i++) printf " %.4f", (k == 5 && n > 0 ? (b[i] - a[i]) * (i == 5 ? 1000 / hz : 1) / n : 0)
+            printf "\n" }'
 }
 # run VARIANT MODE ROUND: one measured pgbench run on a fresh copy.
 run() {
-    local v=$1 out t0 t1
+    local v=$1 out t0 t1 c0 c1
     psql_q -c "CREATE DATABASE ab_run TEMPLATE ab_$v STRATEGY FILE_COPY"
     pgbench_args "$v" "$2" "$CLIENTS" ab_run
     "$PGBIN/pgbench" -T "$WARMUP" "${ARGS[@]}" >/dev/null 2>&1 || true
     wait_disconnected ab_run
+    c0=$(counters ab_run)
     t0=$(server_ticks)
     out=$("$PGBIN/pgbench" -T "$DURATION" "${ARGS[@]}" 2>&1) || true
     wait_disconnected ab_run
     t1=$(server_ticks)
-    echo "$out" | summarize "$2" "$3" "$v" "$(( (t1 - t0) * 1000 / TICKS ))" ab_run
+    c1=$(counters ab_run)
+    echo "$out" | summarize "$2" "$3" "$v" "$(( (t1 - t0) * 1000 / TICKS ))" ab_run "$c0" "$c1"
 }
 # run_together MODE ROUND: both variants at once, half the clients each,
 # each on its own fresh copy.
@@ -132,7 +149,8 @@ how="$CLIENTS clients, $ROUNDS rounds of ${DURATION} s runs, back to back"
 echo "W3, denorm against the limit, scale $SCALE, $how:"
 awk "$BENCH_AWK_MEDIAN"'
     { tps[$1, $3] = tps[$1, $3] " " $4; cpu[$1, $3] = cpu[$1, $3] " " $5; fail[$1, $3] += $6; drift += $7
-      t[$1, $2, $3] = $4; c[$1, $2, $3] = $5; if (!($1 in seen)) { seen[$1] = 1; modes[++n] = $1 }; rounds[$2] = 1 }
+      t[$1, $2, $3] = $4; c[$1, $2, $3] = $5; if (!($1 in seen)) { seen[$1] = 1; modes[++n] = $1 }; rounds[$2] = 1
+      for (k = 8; k <= 12; k++) per[$1, $3, k] = per[$1, $3, k] " " $k }
     END {
         printf "  %-12s %12s %12s %14s %10s %10s %14s %9s\n", "mode", "limit tps", "denorm tps", "tps ratio", "limit cpu", "denorm cpu", "cpu ratio", "failures"
         for (i = 1; i <= n; i++) {
@@ -150,6 +168,15 @@ awk "$BENCH_AWK_MEDIAN"'
             printf "  %s tps ratio per round%s:%s\n", m, (together ? "" : " (limit first in odd rounds)"), line
         }
         printf "  (ratios: median over rounds of denorm / limit in the same round; cpu: server ms per transaction)\n"
+        if (!together) {
+            printf "  per transaction (medians): %-12s %-7s %10s %12s %12s %10s %12s\n", "mode", "variant", "WAL bytes", "buffer hits", "buffer reads", "ctx sw", "machine cpu"
+            for (i = 1; i <= n; i++)
+                for (j = 1; j <= 2; j++) {
+                    v = (j == 1 ? "limit" : "denorm")
+                    printf "  %27s %-12s %-7s %10.0f %12.1f %12.2f %10.1f %9.3f ms\n", "", modes[i], v, med(per[modes[i], v, 8]),
+                           med(per[modes[i], v, 9]), med(per[modes[i], v, 10]), med(per[modes[i], v, 11]), med(per[modes[i], v, 12])
+                }
+        }
         printf "  drift after the runs: %d differing rows\n", drift
         if (drift != 0) exit 1
     }' together="$TOGETHER" "$results"
