@@ -10,7 +10,7 @@ SELECT denorm.create_row_projection('jl_invoice', 'account_transaction', $$
       FROM invoice i
       CROSS JOIN LATERAL (VALUES
             (1, 11, i.total_amount, 0::numeric),
-            (2, 12,     0::numeric,     i.subtotal_amount),
-            (3, 13,         0::numeric,     i.total_amount - i.subtotal_amount)
+            (2, 12, 0::numeric,     i.subtotal_amount),
+            (3, 13, 0::numeric,     i.total_amount - i.subtotal_amount)
       ) AS l(line_no, account_id, debit_amount, credit_amount)
 $$, row_key => '{line_no}');
